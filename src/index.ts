@@ -1,0 +1,2 @@
+// The library: EventBridge event-pattern matching for unit tests of rules.
+export {};

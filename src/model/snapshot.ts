@@ -1,0 +1,226 @@
+/**
+ * The snapshot: everything `check` collected about one pipeline, as plain JSON. Checks
+ * read only this; `snapshot --out` writes it and `check --from` reads it back, so it is
+ * also what users attach to bug reports. Secrets never enter it: function environment
+ * values other than the bus variable are redacted by the collector.
+ */
+
+/** Why a piece could not be collected. */
+export type CollectFailureReason =
+  | "not-found"
+  | "access-denied"
+  | "throttled"
+  | "timeout"
+  | "unreachable"
+  | "no-credentials"
+  | "error";
+
+/**
+ * The outcome of one collection step. A failure keeps the service's message and, for a
+ * denial, the IAM action that was refused (e.g. "lambda:GetPolicy").
+ */
+export type Collected<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: CollectFailureReason; error: string; action?: string };
+
+/** What the user asked about (flags and config, normalised). */
+export interface SnapshotRequest {
+  region: string | null;
+  /** The bus as given: a name or an ARN. */
+  bus: string;
+  rule: string | null;
+  /** --function: limit the target checks to this function. */
+  function: string | null;
+  /** --publisher: the function that calls PutEvents. */
+  publisher: string | null;
+  /** The environment variable the publisher reads its bus from. */
+  busEnvVar: string;
+  /** Metrics and logs window. */
+  sinceMs: number;
+  /** The endpoint when not AWS itself (an emulator), else null. */
+  endpoint: string | null;
+}
+
+export interface Identity {
+  account: string;
+  /** The caller's ARN (a role session, a user). */
+  arn: string;
+  region: string;
+}
+
+export interface BusInfo {
+  name: string;
+  arn: string;
+  /** The bus's resource policy, when it has one (cross-account publishing). */
+  policy?: string;
+}
+
+export type RuleState = "ENABLED" | "DISABLED" | "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" | (string & {});
+
+export interface RuleInfo {
+  name: string;
+  /** The ARN exactly as DescribeRule reported it: never rebuilt. */
+  arn: string;
+  busName: string;
+  state: RuleState;
+  /** The pattern text as stored, when the rule has one. */
+  eventPattern?: string;
+  scheduleExpression?: string;
+  description?: string;
+  /** Set when a service manages the rule (e.g. a partner or AWS service). */
+  managedBy?: string;
+  roleArn?: string;
+}
+
+/** A rule with the same name on another bus (the "rule on another bus" trap). */
+export interface RuleElsewhere {
+  bus: string;
+  arn: string;
+  state: RuleState;
+}
+
+export type TargetKind = "lambda" | "sqs" | "logs" | "sns" | "events" | "stepfunctions" | "other";
+
+export interface TargetInfo {
+  id: string;
+  arn: string;
+  kind: TargetKind;
+  /** An IAM role EventBridge assumes to reach the target, when set. */
+  roleArn?: string;
+  retryPolicy?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number };
+  deadLetterArn?: string;
+  /** The target rewrites the event (Input, InputPath or InputTransformer). */
+  transformsInput?: boolean;
+  /** For a Lambda target: the function name and the qualifier (alias or version) from its ARN. */
+  function?: { name: string; qualifier?: string };
+}
+
+export interface FunctionConfiguration {
+  /** The resolved ARN (qualified when the target is). */
+  arn: string;
+  state?: string;
+  stateReason?: string;
+  lastUpdateStatus?: string;
+  version?: string;
+  runtime?: string;
+}
+
+/** One statement of a Lambda resource policy, as returned by GetPolicy (parsed). */
+export interface PolicyStatement {
+  Sid?: string;
+  Effect?: string;
+  Principal?: unknown;
+  Action?: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface LogLine {
+  timestamp: number;
+  stream: string;
+  message: string;
+}
+
+/** What `check` learned about one Lambda target. */
+export interface LambdaTargetState {
+  targetId: string;
+  functionName: string;
+  qualifier?: string;
+  configuration: Collected<FunctionConfiguration>;
+  /** Reserved concurrency; null when none is reserved. */
+  concurrency: Collected<{ reserved: number | null }>;
+  /** The resource policy's statements; an empty list when the function has no policy at all. */
+  policy: Collected<{ statements: PolicyStatement[]; revisionId?: string }>;
+  /** Recent error lines from /aws/lambda/NAME; `groupExists: false` means no logs yet. */
+  logs: Collected<{ group: string; groupExists: boolean; errorLines: LogLine[]; scannedLines: number }>;
+}
+
+export interface DlqMessage {
+  sentAt?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  ruleArn?: string;
+  targetArn?: string;
+  retryAttempts?: number;
+}
+
+export interface DlqState {
+  arn: string;
+  url?: string;
+  /** ApproximateNumberOfMessages. */
+  depth: number;
+  inFlight?: number;
+  /** The newest messages, only with --peek-dlq. */
+  messages?: DlqMessage[];
+}
+
+/** The publisher function's environment, with every value but the bus variable's redacted. */
+export interface PublisherState {
+  name: string;
+  busEnvVar: string;
+  environment: Collected<{
+    /** The bus variable's value; null when the variable is unset. */
+    busValue: string | null;
+    /** Every variable, values replaced by "<redacted>" except the bus variable. */
+    variables: Record<string, string>;
+  }>;
+}
+
+export interface MetricPoint {
+  t: string;
+  v: number;
+}
+
+/** One metric series over the window. */
+export interface MetricSeries {
+  namespace: "AWS/Events" | "AWS/Lambda" | (string & {});
+  name: string;
+  dimensions: Record<string, string>;
+  stat: "Sum";
+  points: MetricPoint[];
+  /** Sum over the window; 0 when there are no datapoints (these metrics are sent only when non-zero). */
+  total: number;
+}
+
+export interface MetricsState {
+  start: string;
+  end: string;
+  periodSeconds: number;
+  /** Dimension sets ListMetrics reported for the rule (what EventBridge really publishes). */
+  discovered: Array<{ name: string; dimensions: Record<string, string> }>;
+  series: MetricSeries[];
+}
+
+/** The application's event, as given (a full event or a PutEvents entry), and where from. */
+export interface AppEvent {
+  origin: "flags" | "config" | "file" | "inline";
+  input: unknown;
+}
+
+/** TestEventPattern's answer; `result: null` when the service answered without one (emulators). */
+export interface RemoteMatch {
+  result: boolean | null;
+}
+
+export interface Snapshot {
+  schemaVersion: 1;
+  /** ISO time the collection finished. */
+  collectedAt: string;
+  /** "course-doctor 0.1.0". */
+  tool: string;
+  request: SnapshotRequest;
+  identity: Collected<Identity>;
+  bus: Collected<BusInfo>;
+  rule: Collected<RuleInfo>;
+  /** Rules of the same name on other buses. */
+  ruleElsewhere: Collected<RuleElsewhere[]>;
+  targets: Collected<TargetInfo[]>;
+  /** Per Lambda target, keyed by target id. */
+  lambdaTargets: Record<string, LambdaTargetState>;
+  /** Per dead-letter queue ARN. */
+  deadLetterQueues: Record<string, Collected<DlqState>>;
+  publisher: PublisherState | null;
+  metrics: Collected<MetricsState>;
+  event: AppEvent | null;
+  remoteMatch: Collected<RemoteMatch> | null;
+}
