@@ -1,0 +1,169 @@
+/**
+ * The one factory for AWS clients. Every client shares the region, credentials
+ * (profile or the SDK's chain), endpoint override, adaptive retries and one deadline;
+ * every call goes through `Aws.send`, which applies the deadline and records the IAM
+ * action it needed (so `iam-policy` can be checked against what the code really calls).
+ *
+ * The SDK modules load lazily, so commands that never touch AWS never pay for them.
+ */
+import type { CommandIO, MetadataBearer } from "@smithy/types";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { STSClient } from "@aws-sdk/client-sts";
+import { AwsAccessError } from "../errors.js";
+
+/** IAM service prefixes of the clients we use. */
+export type ServiceName = "events" | "lambda" | "cloudwatch" | "logs" | "sts" | "sqs";
+
+interface ClientMap {
+  events: EventBridgeClient;
+  lambda: LambdaClient;
+  cloudwatch: CloudWatchClient;
+  logs: CloudWatchLogsClient;
+  sts: STSClient;
+  sqs: SQSClient;
+}
+
+export interface AwsOptions {
+  region?: string | undefined;
+  profile?: string | undefined;
+  /** --endpoint-url or the config's endpointUrl; AWS_ENDPOINT_URL is read by the SDK itself. */
+  endpointUrl?: string | undefined;
+  /** One deadline for all calls made through this factory. */
+  timeoutMs: number;
+  /** Aborted on Ctrl-C. */
+  interrupt?: AbortSignal | undefined;
+  env?: Record<string, string | undefined>;
+  /** Attempts per call (adaptive retry mode); default 5. */
+  maxAttempts?: number;
+  /** Clients to use instead of creating them (tests with aws-sdk-client-mock). */
+  clients?: Partial<ClientMap>;
+}
+
+type AnyClient = { send(command: never, options?: { abortSignal?: AbortSignal }): Promise<unknown>; destroy?(): void };
+
+const CLIENT_SERVICE: Record<string, ServiceName> = {
+  EventBridgeClient: "events",
+  LambdaClient: "lambda",
+  CloudWatchClient: "cloudwatch",
+  CloudWatchLogsClient: "logs",
+  STSClient: "sts",
+  SQSClient: "sqs",
+};
+
+/** AWS access for one command run. */
+export class Aws {
+  /** IAM actions called so far, e.g. "lambda:GetPolicy". */
+  readonly actionsUsed = new Set<string>();
+  /** Aborted at the deadline or on Ctrl-C. */
+  readonly signal: AbortSignal;
+  /** The endpoint when it is not AWS's own (an emulator), else null. */
+  readonly endpoint: string | null;
+  private readonly clients = new Map<ServiceName, Promise<AnyClient>>();
+  private regionPromise: Promise<string> | undefined;
+
+  constructor(private readonly options: AwsOptions) {
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    this.signal = options.interrupt ? AbortSignal.any([options.interrupt, deadline]) : deadline;
+    const env = options.env ?? process.env;
+    this.endpoint = options.endpointUrl ?? env.AWS_ENDPOINT_URL ?? null;
+  }
+
+  /** The client for a service, created on first use. */
+  client<S extends ServiceName>(service: S): Promise<ClientMap[S]> {
+    let client = this.clients.get(service);
+    if (!client) {
+      client = this.createClient(service);
+      this.clients.set(service, client);
+    }
+    return client as Promise<ClientMap[S]>;
+  }
+
+  /** The region in effect (flag, config, environment, or the profile's). */
+  region(): Promise<string> {
+    this.regionPromise ??= this.client("sts").then(async (sts) => {
+      try {
+        return await sts.config.region();
+      } catch {
+        throw new AwsAccessError("no AWS region: pass --region, set AWS_REGION, or set a region in your profile");
+      }
+    });
+    return this.regionPromise;
+  }
+
+  /**
+   * Sends a command with the shared deadline and records its IAM action, derived from
+   * the client and command names (LambdaClient + GetPolicyCommand = lambda:GetPolicy).
+   */
+  async send<C extends CommandIO<object, MetadataBearer>>(
+    service: ServiceName,
+    command: C,
+  ): Promise<C extends CommandIO<object, infer O> ? O : never> {
+    const client = (await this.client(service)) as unknown as AnyClient;
+    this.actionsUsed.add(actionOf(service, command));
+    return (await client.send(command as never, { abortSignal: this.signal })) as never;
+  }
+
+  /** Closes sockets so the process can exit promptly. */
+  destroy(): void {
+    for (const client of this.clients.values()) void client.then((c) => c.destroy?.(), () => undefined);
+  }
+
+  private async createClient(service: ServiceName): Promise<AnyClient> {
+    const given = this.options.clients?.[service];
+    if (given) return given as unknown as AnyClient;
+    const config = await this.clientConfig();
+    switch (service) {
+      case "events":
+        return new (await import("@aws-sdk/client-eventbridge")).EventBridgeClient(config) as unknown as AnyClient;
+      case "lambda":
+        return new (await import("@aws-sdk/client-lambda")).LambdaClient(config) as unknown as AnyClient;
+      case "cloudwatch":
+        return new (await import("@aws-sdk/client-cloudwatch")).CloudWatchClient(config) as unknown as AnyClient;
+      case "logs":
+        // Live Tail uses a "streaming-" host prefix that an endpoint override cannot resolve.
+        return new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient({
+          ...config,
+          disableHostPrefix: this.options.endpointUrl !== undefined || config.disableHostPrefix === true,
+        }) as unknown as AnyClient;
+      case "sts":
+        return new (await import("@aws-sdk/client-sts")).STSClient(config) as unknown as AnyClient;
+      case "sqs":
+        return new (await import("@aws-sdk/client-sqs")).SQSClient(config) as unknown as AnyClient;
+    }
+  }
+
+  private async clientConfig(): Promise<Record<string, unknown> & { disableHostPrefix?: boolean }> {
+    silenceSdkNodeWarning();
+    const config: Record<string, unknown> & { disableHostPrefix?: boolean } = {
+      retryMode: "adaptive",
+      maxAttempts: this.options.maxAttempts ?? 5,
+    };
+    if (this.options.region) config.region = this.options.region;
+    if (this.options.endpointUrl) config.endpoint = this.options.endpointUrl;
+    if (this.endpoint) config.disableHostPrefix = true;
+    // The SDK reads the profile (credentials and region) from the shared config files.
+    if (this.options.profile) config.profile = this.options.profile;
+    // Fail fast on an endpoint that does not answer instead of waiting out the OS timeout.
+    config.requestHandler = { connectionTimeout: 5_000, requestTimeout: Math.max(5_000, this.options.timeoutMs) };
+    return config;
+  }
+}
+
+/** "lambda:GetPolicy" from the service and a GetPolicyCommand instance. */
+export function actionOf(service: ServiceName, command: object): string {
+  return `${service}:${command.constructor.name.replace(/Command$/, "")}`;
+}
+
+/** The service prefix of an SDK client instance (for clients passed in by tests). */
+export function serviceOfClient(client: object): ServiceName | undefined {
+  return CLIENT_SERVICE[client.constructor.name];
+}
+
+/** The SDK warns about Node versions on stderr; that warning is not for our users. */
+export function silenceSdkNodeWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}
