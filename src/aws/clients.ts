@@ -98,10 +98,8 @@ export class Aws {
    * Sends a command with the shared deadline and records its IAM action, derived from
    * the client and command names (LambdaClient + GetPolicyCommand = lambda:GetPolicy).
    */
-  async send<C extends CommandIO<object, MetadataBearer>>(
-    service: ServiceName,
-    command: C,
-  ): Promise<C extends CommandIO<object, infer O> ? O : never> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's own command type is generic over its input
+  async send<C extends CommandIO<any, MetadataBearer>>(service: ServiceName, command: C): Promise<C extends CommandIO<any, infer O> ? O : never> {
     const client = (await this.client(service)) as unknown as AnyClient;
     this.actionsUsed.add(actionOf(service, command));
     return (await client.send(command as never, { abortSignal: this.signal })) as never;
@@ -138,15 +136,30 @@ export class Aws {
 
   private async clientConfig(): Promise<Record<string, unknown> & { disableHostPrefix?: boolean }> {
     silenceSdkNodeWarning();
+    const env = this.options.env ?? process.env;
     const config: Record<string, unknown> & { disableHostPrefix?: boolean } = {
       retryMode: "adaptive",
       maxAttempts: this.options.maxAttempts ?? 5,
     };
-    if (this.options.region) config.region = this.options.region;
-    if (this.options.endpointUrl) config.endpoint = this.options.endpointUrl;
-    if (this.endpoint) config.disableHostPrefix = true;
-    // The SDK reads the profile (credentials and region) from the shared config files.
-    if (this.options.profile) config.profile = this.options.profile;
+    // The Io's environment is the boundary (tests run commands in-process with their own),
+    // so the settings the SDK would read from process.env are passed from it explicitly.
+    const region = this.options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (region) config.region = region;
+    if (this.endpoint) {
+      config.endpoint = this.endpoint;
+      config.disableHostPrefix = true;
+    }
+    const profile = this.options.profile ?? env.AWS_PROFILE;
+    if (profile) {
+      // The SDK reads the profile (credentials and region) from the shared config files.
+      config.profile = profile;
+    } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+      config.credentials = {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+        ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+      };
+    }
     // Fail fast on an endpoint that does not answer instead of waiting out the OS timeout.
     config.requestHandler = { connectionTimeout: 5_000, requestTimeout: Math.max(5_000, this.options.timeoutMs) };
     return config;

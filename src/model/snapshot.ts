@@ -163,6 +163,8 @@ export interface PublisherState {
     busValue: string | null;
     /** Every variable, values replaced by "<redacted>" except the bus variable. */
     variables: Record<string, string>;
+    /** Other variables whose value names the rule's bus (the publisher may read one of those). */
+    busLikeVariables?: string[];
   }>;
 }
 

@@ -1,4 +1,56 @@
-import type { Register } from "../program.js";
+import type { CheckFlags } from "../../check/run.js";
+import { addPipelineOptions, type PipelineFlags } from "../pipeline-options.js";
+import { withExamples, type Register } from "../program.js";
 
-// Placeholder until the command lands.
-export const registerCheckCommands: Register = () => {};
+export const registerCheckCommands: Register = (program, act) => {
+  const check = program
+    .command("check")
+    .summary("diagnose why events do not reach the rule's targets (read-only)")
+    .description(
+      `Diagnose an EventBridge → Lambda pipeline: rule state, pattern against the event the
+application sends, the target's resource policy and state, the publisher's bus setting,
+the MatchedEvents / Invocations metrics with the right dimensions, the target's dead-letter
+queue and recent errors in its logs. Read-only: nothing is sent or changed.
+Prints one line per finding, then the root cause and the exact fix.`,
+    );
+  addPipelineOptions(check, { all: true, event: true, since: "1h", verdict: true });
+  check
+    .option("--from <snapshot>", "diagnose a saved snapshot offline (no AWS calls)")
+    .option("--save-snapshot <file>", "also write the collected snapshot to FILE");
+  withExamples(check, [
+    "course-doctor check --from examples/ingestor-wrong-bus.snapshot.json",
+    "course-doctor check --bus agent2-ingestor-events-dev --rule agent2-ingestor-document-processing-dev \\",
+    "    --publisher agent2-ingestor-upload-dev --source agent2.ingestor --detail-type 'Document Processing Required'",
+    "course-doctor check --env dev --event event.json --since 3h",
+    "course-doctor check --bus orders --all --format junit > check.xml",
+    "course-doctor check --format json | jq .rootCause",
+  ]);
+  check.action(
+    act<CheckFlags>(async (ctx, options) => {
+      const { runCheck } = await import("../../check/run.js");
+      return runCheck(ctx, options);
+    }),
+  );
+
+  const snapshot = program
+    .command("snapshot")
+    .summary("collect what check reads into a JSON file (read-only)")
+    .description(
+      `Collect everything check reads about a pipeline into one JSON snapshot, with every
+environment value but the bus variable redacted. Attach it to a bug report, or
+diagnose it later with \`check --from FILE\`.`,
+    );
+  addPipelineOptions(snapshot, { all: true, event: true, since: "1h" });
+  snapshot.option("-o, --out <file>", "write to FILE (default: stdout)");
+  snapshot.option("--peek-dlq", "include the newest dead-letter messages (without deleting them)");
+  withExamples(snapshot, [
+    "course-doctor snapshot --bus orders --rule order-created --out incident.json",
+    "course-doctor check --from incident.json",
+  ]);
+  snapshot.action(
+    act<PipelineFlags & { out?: string }>(async (ctx, options) => {
+      const { runSnapshot } = await import("../../check/run.js");
+      return runSnapshot(ctx, options);
+    }),
+  );
+};

@@ -1,0 +1,2 @@
+// The diagnosis `smoke` prints when a job is stuck.
+export { diagnosePipeline } from "./run.js";
