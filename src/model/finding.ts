@@ -80,3 +80,15 @@ export interface Diagnosis {
   /** Notes that are not findings: metric lag, emulator limits, what was not collected. */
   notes: string[];
 }
+
+/** The result of `check --all`: one diagnosis per rule on the bus. */
+export interface DiagnosisSet {
+  schemaVersion: 1;
+  /** The worst status among the rules. */
+  status: DiagnosisStatus;
+  bus: string;
+  region: string | null;
+  account: string | null;
+  durationMs: number;
+  rules: Diagnosis[];
+}
