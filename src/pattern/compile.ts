@@ -1,0 +1,356 @@
+/**
+ * Validation and compilation of an event pattern into "sub-rules": `$or` is expanded so
+ * each sub-rule is a plain AND of fields, each field a list of alternatives. The rules
+ * and messages follow EventBridge (whose engine is aws/event-ruler): what it rejects is
+ * rejected here, with the JSON path of the offending part.
+ */
+import { equalsIgnoreCaseRegExp, prefixIgnoreCaseRegExp, suffixIgnoreCaseRegExp } from "./casefold.js";
+import { InvalidPatternError, jsonPath } from "./errors.js";
+import { looksLikeIp, parseCidr, parseIp, type IpRange } from "./ip.js";
+import { JsonSyntaxError, MAX_DEPTH, parseJson, RawNumber } from "./json.js";
+import { parseWildcard, type Wildcard } from "./wildcard.js";
+
+/** One alternative for a field's value. */
+export type Matcher =
+  | { kind: "string"; value: string }
+  | { kind: "number"; value: number; text: string }
+  | { kind: "raw-number"; text: string }
+  | { kind: "literal"; value: "true" | "false" | "null" }
+  | { kind: "ip"; text: string; range: IpRange }
+  | { kind: "prefix"; value: string; quoted: boolean }
+  | { kind: "suffix"; value: string; quoted: boolean }
+  | { kind: "prefix-ignore-case"; value: string; re: RegExp }
+  | { kind: "suffix-ignore-case"; value: string; re: RegExp }
+  | { kind: "equals-ignore-case"; value: string; re: RegExp }
+  | { kind: "wildcard"; value: string; wildcard: Wildcard }
+  | { kind: "anything-but"; strings: Set<string>; numbers: number[]; display: unknown[] }
+  | { kind: "anything-but-ignore-case"; values: string[]; res: RegExp[] }
+  | { kind: "anything-but-prefix"; values: string[] }
+  | { kind: "anything-but-suffix"; values: string[] }
+  | { kind: "anything-but-wildcard"; values: string[]; wildcards: Wildcard[] }
+  | { kind: "numeric"; low: number; lowOpen: boolean; high: number; highOpen: boolean; display: unknown[] }
+  | { kind: "cidr"; text: string; range: IpRange }
+  | { kind: "exists" };
+
+/** One field of a sub-rule: the flattened key ("detail.status") and its alternatives. */
+export interface CompiledField {
+  key: string;
+  /** JSON path of the field in the pattern, for messages. */
+  path: string;
+  matchers: Matcher[];
+  /** `{"exists": false}` is one of the alternatives. */
+  absent: boolean;
+}
+
+/** A conjunction of fields, sorted by key. */
+export interface SubRule {
+  fields: CompiledField[];
+}
+
+/** At most this many sub-rules after expanding `$or` (EventBridge's limit). */
+export const MAX_COMBINATIONS = 1000;
+
+/** Field names that cannot be used inside `$or` (event-ruler's reserved words). */
+const RESERVED_IN_OR = new Set([
+  "exactly", "equals-ignore-case", "prefix", "suffix", "anything-but", "exists", "wildcard", "numeric", "cidr",
+  "html", "=", "<", "<=", ">", ">=", "regex", "not-wildcard", "not-equals-ignore-case", "date-after",
+  "date-on-or-after", "date-before", "date-on-or-before", "in-date-range", "ip-address-in-range",
+  "ip-address-not-in-range",
+]);
+
+type Segs = (string | number)[];
+type RuleMap = Map<string, CompiledField>;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof RawNumber);
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (value instanceof RawNumber || typeof value === "number") return "a number";
+  if (typeof value === "object") return "an object";
+  return `a ${typeof value}`;
+}
+
+/** Reads a pattern given as an object or JSON text; text errors become InvalidPatternError. */
+export function readPattern(pattern: unknown): unknown {
+  if (typeof pattern !== "string") return pattern;
+  try {
+    return parseJson(pattern);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) throw new InvalidPatternError("$", `not valid JSON (${error.message})`);
+    throw error;
+  }
+}
+
+/** Compiles a pattern (object or JSON text) into sub-rules, or throws InvalidPatternError. */
+export function compileSubRules(pattern: unknown): SubRule[] {
+  const root = readPattern(pattern);
+  if (!isPlainObject(root)) throw new InvalidPatternError("$", `an event pattern must be a JSON object, not ${describeType(root)}`);
+  const rules: RuleMap[] = [];
+  parseObject(root, [], "", rules, false, 0);
+  return rules.map((rule) => ({
+    fields: [...rule.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+  }));
+}
+
+function parseObject(obj: Record<string, unknown>, segs: Segs, prefix: string, rules: RuleMap[], inOr: boolean, depth: number): void {
+  if (depth > MAX_DEPTH) throw new InvalidPatternError(jsonPath(segs), `nesting deeper than ${MAX_DEPTH} levels`);
+  const keys = Object.keys(obj);
+  if (keys.length === 0) throw new InvalidPatternError(jsonPath(segs), "empty objects are not allowed");
+  for (const key of keys) {
+    const value = obj[key];
+    const here = [...segs, key];
+    if (key === "$or") {
+      parseOr(value, here, prefix, rules, depth);
+      continue;
+    }
+    if (inOr && RESERVED_IN_OR.has(key)) {
+      throw new InvalidPatternError(jsonPath(here), `"${key}" is a reserved word and cannot be a field name inside $or`);
+    }
+    const name = prefix === "" ? key : `${prefix}.${key}`;
+    if (Array.isArray(value)) writeField(value, here, name, rules);
+    else if (isPlainObject(value)) parseObject(value, here, name, rules, inOr, depth + 1);
+    else {
+      throw new InvalidPatternError(
+        jsonPath(here),
+        `must be an object or an array of values, not ${describeType(value)} (write ${JSON.stringify(key)}: [${JSON.stringify(value instanceof RawNumber ? Number(value.text) : value) ?? "..."}])`,
+      );
+    }
+  }
+}
+
+function parseOr(value: unknown, segs: Segs, prefix: string, rules: RuleMap[], depth: number): void {
+  if (!Array.isArray(value)) throw new InvalidPatternError(jsonPath(segs), "$or must be an array of objects");
+  const current = rules.map((rule) => new Map(rule));
+  rules.length = 0;
+  value.forEach((branch, index) => {
+    const here = [...segs, index];
+    if (!isPlainObject(branch)) throw new InvalidPatternError(jsonPath(here), `only objects are allowed in $or, not ${describeType(branch)}`);
+    const branchRules = current.length === 0 ? [new Map<string, CompiledField>()] : current.map((rule) => new Map(rule));
+    parseObject(branch, here, prefix, branchRules, true, depth + 1);
+    rules.push(...branchRules);
+    if (rules.length > MAX_COMBINATIONS) {
+      throw new InvalidPatternError(jsonPath(segs), `$or expands to more than ${MAX_COMBINATIONS} combinations; EventBridge allows at most ${MAX_COMBINATIONS}`);
+    }
+  });
+  if (value.length < 2) throw new InvalidPatternError(jsonPath(segs), "$or needs at least 2 objects");
+}
+
+function writeField(values: unknown[], segs: Segs, name: string, rules: RuleMap[]): void {
+  if (values.length === 0) throw new InvalidPatternError(jsonPath(segs), "empty arrays are not allowed");
+  const matchers: Matcher[] = [];
+  let absent = false;
+  values.forEach((value, index) => {
+    const here = [...segs, index];
+    if (typeof value === "string") {
+      const range = looksLikeIp(value) ? parseIp(value) : undefined;
+      matchers.push(range ? { kind: "ip", text: value, range: { low: range, high: range } } : { kind: "string", value });
+    } else if (typeof value === "number") {
+      if (!Number.isFinite(value)) throw new InvalidPatternError(jsonPath(here), "a value must be a string, a number, true, false or null");
+      matchers.push({ kind: "number", value, text: JSON.stringify(value) });
+    } else if (value instanceof RawNumber) {
+      matchers.push({ kind: "raw-number", text: value.text });
+    } else if (value === true || value === false || value === null) {
+      matchers.push({ kind: "literal", value: String(value) as "true" | "false" | "null" });
+    } else if (isPlainObject(value)) {
+      const matcher = parseOperator(value, here);
+      if (matcher === "absent") absent = true;
+      else matchers.push(matcher);
+    } else {
+      throw new InvalidPatternError(jsonPath(here), `a value must be a string, a number, true, false, null or an operator object, not ${describeType(value)}`);
+    }
+  });
+  if (rules.length === 0) rules.push(new Map());
+  // A field named twice (through $or or duplicate keys) keeps the last definition, as EventBridge does.
+  for (const rule of rules) rule.set(name, { key: name, path: jsonPath(segs), matchers, absent });
+}
+
+function onlyKey(obj: Record<string, unknown>, segs: Segs): string {
+  const keys = Object.keys(obj);
+  if (keys.length === 0) throw new InvalidPatternError(jsonPath(segs), "an operator object needs one operator (prefix, numeric, exists, ...)");
+  if (keys.length > 1) throw new InvalidPatternError(jsonPath(segs), `only one operator allowed per object, found ${keys.map((k) => JSON.stringify(k)).join(", ")}`);
+  return keys[0]!;
+}
+
+function needString(value: unknown, segs: Segs, what: string): string {
+  if (typeof value !== "string") throw new InvalidPatternError(jsonPath(segs), `${what} must be a string, not ${describeType(value)}`);
+  return value;
+}
+
+function exactNumber(value: unknown, segs: Segs, what: string): number {
+  if (value instanceof RawNumber) {
+    throw new InvalidPatternError(jsonPath(segs), `${value.text} cannot be compared: it is not exactly representable as a double`);
+  }
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new InvalidPatternError(jsonPath(segs), `${what} must be a number, not ${describeType(value)}`);
+  }
+  return value;
+}
+
+function parseOperator(obj: Record<string, unknown>, segs: Segs): Matcher | "absent" {
+  const op = onlyKey(obj, segs);
+  const value = obj[op];
+  const here = [...segs, op];
+  switch (op) {
+    case "exactly":
+      return { kind: "string", value: needString(value, here, "exactly") };
+    case "prefix":
+    case "suffix": {
+      if (isPlainObject(value)) {
+        const inner = onlyKey(value, here);
+        if (inner !== "equals-ignore-case") throw new InvalidPatternError(jsonPath([...here, inner]), `unsupported ${op} operator "${inner}" (only equals-ignore-case)`);
+        const text = needString(value[inner], [...here, inner], "equals-ignore-case");
+        return op === "prefix"
+          ? { kind: "prefix-ignore-case", value: text, re: prefixIgnoreCaseRegExp(text) }
+          : { kind: "suffix-ignore-case", value: text, re: suffixIgnoreCaseRegExp(text) };
+      }
+      const text = needString(value, here, op);
+      return { kind: op, value: text, quoted: text.includes('"') };
+    }
+    case "equals-ignore-case": {
+      const text = needString(value, here, "equals-ignore-case");
+      return { kind: "equals-ignore-case", value: text, re: equalsIgnoreCaseRegExp(text) };
+    }
+    case "wildcard": {
+      const text = needString(value, here, "wildcard");
+      return { kind: "wildcard", value: text, wildcard: wildcardOrThrow(text, here) };
+    }
+    case "numeric":
+      return parseNumeric(value, here);
+    case "exists":
+      if (value === true) return { kind: "exists" };
+      if (value === false) return "absent";
+      throw new InvalidPatternError(jsonPath(here), "exists must be true or false");
+    case "cidr": {
+      const text = needString(value, here, "cidr");
+      try {
+        return { kind: "cidr", text, range: parseCidr(text) };
+      } catch (error) {
+        throw new InvalidPatternError(jsonPath(here), (error as Error).message);
+      }
+    }
+    case "anything-but":
+      return parseAnythingBut(value, here);
+    default:
+      throw new InvalidPatternError(
+        jsonPath(here),
+        `unknown operator "${op}" (operators: prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists, cidr)`,
+      );
+  }
+}
+
+function wildcardOrThrow(text: string, segs: Segs): Wildcard {
+  try {
+    return parseWildcard(text);
+  } catch (error) {
+    throw new InvalidPatternError(jsonPath(segs), (error as Error).message);
+  }
+}
+
+function parseAnythingBut(value: unknown, segs: Segs): Matcher {
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 0) throw new InvalidPatternError(jsonPath(segs), "anything-but needs an operator inside the object");
+    const inner = keys[0]!;
+    const here = [...segs, inner];
+    if (!["equals-ignore-case", "prefix", "suffix", "wildcard"].includes(inner)) {
+      throw new InvalidPatternError(jsonPath(here), `unsupported anything-but operator "${inner}" (use equals-ignore-case, prefix, suffix or wildcard)`);
+    }
+    const raw = value[inner];
+    let list: unknown[];
+    if (Array.isArray(raw)) list = raw;
+    else if (typeof raw === "string") list = [raw];
+    else if (typeof raw === "number" || raw instanceof RawNumber) {
+      throw new InvalidPatternError(jsonPath(here), `anything-but ${inner} values must be strings, not a number`);
+    } else throw new InvalidPatternError(jsonPath(here), `anything-but ${inner} must be a string or an array of strings, not ${describeType(raw)}`);
+    const values = list.map((item, index) => {
+      const at = Array.isArray(raw) ? [...here, index] : here;
+      if (typeof item !== "string") throw new InvalidPatternError(jsonPath(at), `anything-but ${inner} values must be strings, not ${describeType(item)}`);
+      if ((inner === "prefix" || inner === "suffix") && item === "") throw new InvalidPatternError(jsonPath(at), `an empty ${inner} is not allowed in anything-but`);
+      return item;
+    });
+    if (keys.length > 1) throw new InvalidPatternError(jsonPath(segs), "only one operator allowed inside anything-but");
+    switch (inner) {
+      case "equals-ignore-case":
+        return { kind: "anything-but-ignore-case", values, res: values.map(equalsIgnoreCaseRegExp) };
+      case "prefix":
+        return { kind: "anything-but-prefix", values };
+      case "suffix":
+        return { kind: "anything-but-suffix", values };
+      default:
+        return {
+          kind: "anything-but-wildcard",
+          values,
+          wildcards: values.map((v, i) => wildcardOrThrow(v, Array.isArray(raw) ? [...here, i] : here)),
+        };
+    }
+  }
+  const list = Array.isArray(value) ? value : [value];
+  if (!Array.isArray(value) && typeof value !== "string" && typeof value !== "number" && !(value instanceof RawNumber)) {
+    throw new InvalidPatternError(jsonPath(segs), `anything-but must be a string, a number, an array or an object, not ${describeType(value)}`);
+  }
+  const strings = new Set<string>();
+  const numbers: number[] = [];
+  list.forEach((item, index) => {
+    const at = Array.isArray(value) ? [...segs, index] : segs;
+    if (typeof item === "string") strings.add(item);
+    else if (typeof item === "number" || item instanceof RawNumber) numbers.push(exactNumber(item, at, "anything-but value"));
+    else throw new InvalidPatternError(jsonPath(at), `anything-but values must be strings or numbers, not ${describeType(item)}`);
+  });
+  if (strings.size > 0 === numbers.length > 0) {
+    throw new InvalidPatternError(
+      jsonPath(segs),
+      strings.size > 0 ? "anything-but values must be all strings or all numbers, not a mix" : "anything-but needs at least one value",
+    );
+  }
+  return { kind: "anything-but", strings, numbers, display: list.map((v) => (v instanceof RawNumber ? Number(v.text) : v)) };
+}
+
+function parseNumeric(value: unknown, segs: Segs): Matcher {
+  if (!Array.isArray(value)) throw new InvalidPatternError(jsonPath(segs), `numeric must be an array like [">", 0, "<=", 5], not ${describeType(value)}`);
+  const at = (i: number) => [...segs, i];
+  const op = value[0];
+  if (typeof op !== "string") throw new InvalidPatternError(jsonPath(at(0)), "expected an operator (=, <, <=, >, >=) and a number");
+  const display = value.map((v) => (v instanceof RawNumber ? Number(v.text) : v));
+  const operand = (i: number, name: string) => {
+    if (value.length <= i) throw new InvalidPatternError(jsonPath(segs), `"${name}" needs a number after it`);
+    return exactNumber(value[i], at(i), `the value of "${name}"`);
+  };
+  const done = (length: number) => {
+    if (value.length > length) throw new InvalidPatternError(jsonPath(at(length)), "too many elements in the numeric expression");
+  };
+  const check = (low: number, lowOpen: boolean, high: number, highOpen: boolean): Matcher => {
+    if (!(low < high) && !(low === high && !lowOpen && !highOpen && value[0] === "=")) {
+      throw new InvalidPatternError(jsonPath(segs), "the lower bound must be less than the upper bound");
+    }
+    return { kind: "numeric", low, lowOpen, high, highOpen, display };
+  };
+  switch (op) {
+    case "=": {
+      const v = operand(1, "=");
+      done(2);
+      return { kind: "numeric", low: v, lowOpen: false, high: v, highOpen: false, display };
+    }
+    case ">":
+    case ">=": {
+      const low = operand(1, op);
+      if (value.length === 2) return check(low, op === ">", Number.MAX_VALUE, false);
+      const op2 = value[2];
+      if (typeof op2 !== "string") throw new InvalidPatternError(jsonPath(at(2)), `expected "<" or "<=" for the upper bound, not ${describeType(op2)}`);
+      if (op2 !== "<" && op2 !== "<=") throw new InvalidPatternError(jsonPath(at(2)), `bad upper-bound operator "${op2}" (use "<" or "<=")`);
+      const high = operand(3, op2);
+      done(4);
+      return check(low, op === ">", high, op2 === "<");
+    }
+    case "<":
+    case "<=": {
+      const high = operand(1, op);
+      done(2);
+      return check(-Number.MAX_VALUE, false, high, op === "<");
+    }
+    default:
+      throw new InvalidPatternError(jsonPath(at(0)), `unknown numeric operator "${op}" (use =, <, <=, >, >=)`);
+  }
+}
