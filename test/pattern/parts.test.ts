@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { lintPattern, RuleSet } from "../../src/pattern/index.js";
+import { JsonSyntaxError, parseEventJson, parseJson, RawNumber } from "../../src/pattern/json.js";
+import { isExactDoubleLiteral } from "../../src/pattern/number.js";
+import { parseCidr, parseIp } from "../../src/pattern/ip.js";
+
+describe("number literals (event-ruler's ComparableNumber: BigDecimal equals the double)", () => {
+  it.each([
+    ["300", true], ["300.0", true], ["3.0e2", true], ["3E+2", true], ["0.1", true], ["-0", true], ["0e999999", true],
+    ["1e23", true], ["5e-324", true], ["1.7976931348623157e308", true],
+    ["0.1000000000000000055511151231257827", false], ["12345678901234567890", false], ["1e400", false], ["1e-400", false],
+    ["9007199254740993", false], ["9007199254740992", true],
+  ])("%s exact: %s", (text, exact) => {
+    expect(isExactDoubleLiteral(text)).toBe(exact);
+  });
+});
+
+describe("JSON reader", () => {
+  it("keeps inexact literals as text and exact ones as numbers", () => {
+    const value = parseJson('{"a": 12345678901234567890, "b": 1.5, "c": [true, null, "x\\u0041"]}') as Record<string, unknown>;
+    expect(value.a).toBeInstanceOf(RawNumber);
+    expect((value.a as RawNumber).text).toBe("12345678901234567890");
+    expect(value.b).toBe(1.5);
+    expect(value.c).toEqual([true, null, "xA"]);
+    expect(parseEventJson('{"id": "12345678901234567890", "n": 1}')).toEqual({ id: "12345678901234567890", n: 1 });
+  });
+
+  it("reports line and column, and refuses hostile nesting", () => {
+    expect(() => parseJson('{\n  "a": tru }')).toThrow(/line 2, column 8/);
+    expect(() => parseJson("[".repeat(10_000))).toThrow(JsonSyntaxError);
+    expect(() => parseJson("{} x")).toThrow(/after the JSON value/);
+    expect(Object.keys(parseJson('{"__proto__": [1]}') as object)).toEqual(["__proto__"]);
+  });
+});
+
+describe("IP addresses", () => {
+  it("reads IPv4, IPv6 and IPv4-mapped IPv6 like Java does", () => {
+    expect(Array.from(parseIp("10.0.0.1")!)).toEqual([10, 0, 0, 1]);
+    expect(parseIp("10.0.0.256")).toBeUndefined();
+    expect(parseIp("::1")!.length).toBe(16);
+    expect(Array.from(parseIp("::ffff:a00:1")!)).toEqual([10, 0, 0, 1]);
+    expect(parseIp("1::2::3")).toBeUndefined();
+    expect(parseIp("hello")).toBeUndefined();
+  });
+
+  it("builds CIDR ranges from the address as written", () => {
+    const r = parseCidr("10.0.0.0/24");
+    expect(Array.from(r.low)).toEqual([10, 0, 0, 0]);
+    expect(Array.from(r.high)).toEqual([10, 0, 0, 255]);
+    expect(() => parseCidr("10.0.0.0/32")).toThrow(/< 32/);
+  });
+});
+
+describe("RuleSet", () => {
+  it("answers like a bus: every matching rule, in the order added, once", () => {
+    const bus = new RuleSet();
+    bus.add("ingest", { source: ["agent2.ingestor"], "detail-type": ["Document Processing Required"] });
+    bus.add("all-ingestor", { source: [{ prefix: "agent2." }] });
+    bus.add("other", { source: ["billing"] });
+    bus.add("ingest", { source: ["legacy"] }); // a second pattern under the same name: "or"
+    const event = { source: "agent2.ingestor", "detail-type": "Document Processing Required", detail: {} };
+    expect(bus.matchingRules(event)).toEqual(["ingest", "all-ingestor"]);
+    expect(bus.matchingRules({ source: "legacy" })).toEqual(["ingest"]);
+    expect(bus.matchingRules(JSON.stringify({ source: "billing" }))).toEqual(["other"]);
+    expect(bus.remove("ingest")).toBe(true);
+    expect(bus.matchingRules(event)).toEqual(["all-ingestor"]);
+    expect(bus.ruleNames).toEqual(["all-ingestor", "other"]);
+  });
+
+  it("handles exists:false and numbers in indexed rules", () => {
+    const bus = new RuleSet();
+    bus.add("n", '{"n": [300]}');
+    bus.add("missing", { source: ["s"], gone: [{ exists: false }] });
+    expect(bus.matchingRules('{"n": 3e2, "source": "s"}')).toEqual(["n", "missing"]);
+    expect(bus.matchingRules({ n: 1, source: "s", gone: 1 })).toEqual([]);
+  });
+});
+
+describe("lintPattern", () => {
+  const codes = (pattern: unknown, sampleEvent?: unknown) => lintPattern(pattern, sampleEvent === undefined ? {} : { sampleEvent }).map((i) => i.code);
+
+  it("reports the first syntax error with its path", () => {
+    const [issue] = lintPattern({ detail: { size: [{ numeric: [">", "5"] }] } });
+    expect(issue).toMatchObject({ severity: "error", code: "invalid-pattern", path: "$.detail.size[0].numeric[1]" });
+    expect(lintPattern("{oops")[0]).toMatchObject({ severity: "error", code: "invalid-json" });
+  });
+
+  it("warns about known mistakes", () => {
+    expect(codes({ detailType: ["x"] })).toContain("detail-type-key");
+    expect(codes({ DetailType: ["x"] })).toContain("detail-type-key");
+    expect(codes({ Source: ["x"] })).toContain("envelope-key-case");
+    expect(codes({ source: ["orders.*"] })).toContain("literal-wildcard");
+    expect(codes({ source: ["abc*"] })).toContain("literal-wildcard");
+    expect(codes({ source: ["aws.s3"] })).toContain("aws-source");
+    expect(codes({ source: [{ prefix: "" }] })).toContain("empty-prefix");
+    expect(codes({ detail: ["x"] })).toContain("detail-not-object");
+    expect(codes({ " source": ["x"] })).toContain("key-whitespace");
+    expect(codes({ s: [{ wildcard: "*:*:*:*:*" }] })).toContain("wildcard-complexity");
+    expect(codes({ source: ["orders"] })).toEqual([]);
+  });
+
+  it("cross-checks types with a sample event", () => {
+    expect(codes({ detail: { size: [{ numeric: [">", 5] }] } }, { detail: { size: "10" } })).toContain("numeric-on-string");
+    expect(codes({ detail: { size: [10] } }, { detail: { size: "10" } })).toContain("number-vs-string");
+    expect(codes({ detail: { size: ["10"] } }, { detail: { size: 10 } })).toContain("string-vs-number");
+    expect(codes({ source: ["a"] }, { source: "b" })).toContain("sample-does-not-match");
+  });
+});
