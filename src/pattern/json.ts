@@ -196,3 +196,21 @@ export function parseEventJson(text: string): unknown {
   }
   return parseJson(text);
 }
+
+/** JSON text of a value, writing RawNumber literals verbatim (JSON.stringify would round them). */
+export function toJsonText(value: unknown, indent = 0): string {
+  const marks: string[] = [];
+  const text = JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (v instanceof RawNumber) {
+        marks.push(v.text);
+        return `\u0000raw${marks.length - 1}\u0000`;
+      }
+      return v;
+    },
+    indent,
+  );
+  if (marks.length === 0) return text;
+  return text.replace(/"\\u0000raw(\d+)\\u0000"/g, (_m, i: string) => marks[Number(i)]!);
+}
