@@ -38,6 +38,8 @@ const apiSchema = v.strictObject({
   resultPath: v.optional(nonEmpty),
   completedStates: v.optional(v.array(nonEmpty, "expected a list of status values")),
   failedStates: v.optional(v.array(nonEmpty, "expected a list of status values")),
+  /** Timeout of each HTTP request to the job API (default 30s). */
+  requestTimeout: v.optional(duration),
 });
 
 const smokeSchema = v.strictObject({

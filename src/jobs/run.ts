@@ -1,0 +1,204 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { CommandContext } from "../cli/context.js";
+import { CliError, ExitCode, InputError, InterruptedError, TimeoutError, UsageError } from "../errors.js";
+import { formatDuration } from "../util/duration.js";
+import { followJob, type FollowResult, type StuckWatch } from "./follow.js";
+import { describeLastSeen, describeState, jobDocument, LiveStatus, renderFinishedPretty, renderStatusPretty, type JobDocument } from "./render.js";
+import { buildSubmitBody, openSession, resolveWaitTiming, resumeHint, shellQuote, type ApiFlags, type BodyFlags, type JobDependencies, type JobSession } from "./session.js";
+import type { JobStatus } from "./status.js";
+
+export interface SubmitFlags extends ApiFlags, BodyFlags {
+  wait?: boolean;
+  interval?: string;
+}
+
+export interface StatusFlags extends ApiFlags {
+  wait?: boolean;
+  interval?: string;
+}
+
+export interface ResultFlags extends ApiFlags {
+  out?: string;
+}
+
+/** `jobs submit`: sends the job once, prints its id at once, and with --wait follows it. */
+export async function runSubmit(ctx: CommandContext, flags: SubmitFlags, deps: JobDependencies = {}): Promise<number> {
+  const format = ctx.format(["pretty", "json"] as const);
+  const session = await openSession(ctx, flags, deps);
+  // Parse everything before sending: a bad --interval must not cost a submitted job.
+  const timing = flags.wait ? resolveWaitTiming(ctx, flags.interval) : undefined;
+  if (!flags.wait && flags.interval !== undefined) throw new UsageError("--interval goes with --wait");
+  const body = await buildSubmitBody(ctx, session.api, flags);
+  if (body === undefined) {
+    throw new UsageError(
+      session.api.submit.acceptsQueryFlags
+        ? "nothing to submit: give --query (with --hours and --preferences), or --body FILE|JSON"
+        : "nothing to submit: give --body FILE|JSON (or api.submit.body in the config file)",
+    );
+  }
+  const submitted = await session.client.submit(body);
+  const startedAt = session.timer.now();
+  announceSubmitted(ctx, format, submitted);
+
+  if (!timing) {
+    if (format === "json") ctx.out.result(JSON.stringify(documentFor(session, submitted, submitted.state, 0)));
+    else ctx.out.progress(`follow it with: ${resumeHint(ctx, session, flags, submitted.id).replace(/^resume with: /, "")}`);
+    return submitted.state === "failed" ? ExitCode.Problems : ExitCode.Ok;
+  }
+  return followAndReport(ctx, session, flags, submitted.id, { ...timing, startedAt, format, initial: submitted });
+}
+
+/** `jobs status ID`: one reading, or with --wait the same loop as `submit --wait`. */
+export async function runStatus(ctx: CommandContext, id: string, flags: StatusFlags, deps: JobDependencies = {}): Promise<number> {
+  const format = ctx.format(["pretty", "json"] as const);
+  const jobId = requireId(id);
+  const session = await openSession(ctx, flags, deps);
+  const timing = resolveWaitTiming(ctx, flags.interval);
+  if (!flags.wait && flags.interval !== undefined) throw new UsageError("--interval goes with --wait");
+  const startedAt = session.timer.now();
+  if (flags.wait) return followAndReport(ctx, session, flags, jobId, { ...timing, startedAt, format, initial: undefined });
+
+  const status = await session.client.status(jobId, startedAt + timing.timeoutMs);
+  const elapsedMs = session.timer.now() - startedAt;
+  if (format === "json") ctx.out.result(JSON.stringify(documentFor(session, status, status.state, elapsedMs)));
+  else ctx.out.result(renderStatusPretty(status, ctx.out.chalk));
+  return status.state === "failed" ? ExitCode.Problems : ExitCode.Ok;
+}
+
+/** `jobs result ID`: the finished result as JSON (indented on a terminal or in a file). */
+export async function runResult(ctx: CommandContext, id: string, flags: ResultFlags, deps: JobDependencies = {}): Promise<number> {
+  ctx.format(["pretty", "json"] as const);
+  const jobId = requireId(id);
+  const session = await openSession(ctx, flags, deps);
+  const status = await session.client.status(jobId);
+  if (status.state === "failed") {
+    throw new CliError(`job ${jobId} failed, so it has no result: ${status.error ?? "(the API gave no error text)"}`, ExitCode.Problems);
+  }
+  if (status.state === "running") {
+    throw new CliError(`job ${jobId} has not finished yet (${describeState(status)})`, ExitCode.Problems, {
+      hint: `wait for it: ${resumeHint(ctx, session, flags, jobId).replace(/^resume with: /, "")}`,
+    });
+  }
+  const result = await session.client.result(status);
+  if (flags.out !== undefined) {
+    const path = resolve(ctx.io.cwd, flags.out);
+    const text = `${JSON.stringify(result, null, 2)}\n`;
+    try {
+      await writeFile(path, text, "utf8");
+    } catch (error) {
+      throw new InputError(`--out: cannot write "${flags.out}": ${(error as Error).message}`);
+    }
+    ctx.out.progress(`wrote the result of job ${jobId} to ${flags.out} (${Buffer.byteLength(text)} bytes)`);
+    return ExitCode.Ok;
+  }
+  ctx.out.result(ctx.io.stdout.isTTY ? JSON.stringify(result, null, 2) : JSON.stringify(result));
+  return ExitCode.Ok;
+}
+
+function requireId(id: string | undefined): string {
+  const trimmed = (id ?? "").trim();
+  if (trimmed === "") throw new UsageError("the job id is empty");
+  return trimmed;
+}
+
+/**
+ * The id is the one thing a user must not lose: printed the moment the API answers, on
+ * stdout in pretty mode; in JSON mode stdout holds only the final document, so it goes
+ * to stderr as well.
+ */
+export function announceSubmitted(ctx: CommandContext, format: string, submitted: JobStatus): void {
+  if (format === "pretty") ctx.out.result(`job ${ctx.out.chalk.bold(submitted.id)} submitted (${submitted.status})`);
+  else ctx.out.progress(`job ${submitted.id} submitted (${submitted.status})`);
+}
+
+export function documentFor(session: JobSession, status: JobStatus | undefined, outcome: JobDocument["outcome"], elapsedMs: number, id = status?.id ?? ""): JobDocument {
+  return jobDocument({ id, status, outcome, elapsedMs, api: session.api.name, statusUrl: session.client.redact(session.client.statusUrl(id).href) });
+}
+
+export interface WaitPlan {
+  timeoutMs: number;
+  intervalMs: number;
+  startedAt: number;
+  format: "pretty" | "json";
+  /** The submit's answer, shown until the first reading. */
+  initial: JobStatus | undefined;
+}
+
+/** Follows a job with the live line; returns how the wait ended. Shared by jobs and smoke. */
+export async function followWithLiveLine(
+  ctx: CommandContext,
+  session: JobSession,
+  id: string,
+  plan: Omit<WaitPlan, "format">,
+  stuck?: StuckWatch,
+): Promise<FollowResult> {
+  const live = new LiveStatus(ctx.out, id, plan.startedAt, session.timer);
+  if (plan.initial) live.update({ status: plan.initial, elapsedMs: 0, problem: undefined });
+  try {
+    const result = await followJob(session.client, id, {
+      intervalMs: plan.intervalMs,
+      timeoutMs: plan.timeoutMs,
+      startedAt: plan.startedAt,
+      signal: ctx.signal,
+      timer: session.timer,
+      onUpdate: (update) => live.update(update),
+      stuck,
+    });
+    return { ...result, last: result.last ?? plan.initial };
+  } finally {
+    live.stop();
+  }
+}
+
+async function followAndReport(ctx: CommandContext, session: JobSession, flags: ApiFlags & { interval?: string }, id: string, plan: WaitPlan): Promise<number> {
+  const result = await followWithLiveLine(ctx, session, id, plan);
+  if (plan.format === "json") ctx.out.result(JSON.stringify(documentFor(session, result.last, result.outcome, result.elapsedMs, id)));
+  return finishWait(ctx, session, flags, id, result, plan.timeoutMs, plan.format);
+}
+
+/** Exit code of a finished wait; a timeout or an interruption throws, with the resume hint. */
+export function finishWait(
+  ctx: CommandContext,
+  session: JobSession,
+  flags: ApiFlags & { interval?: string },
+  id: string,
+  result: FollowResult,
+  timeoutMs: number,
+  format: string,
+): number {
+  const last = result.last;
+  switch (result.outcome) {
+    case "completed":
+    case "failed": {
+      if (format === "pretty" && last) {
+        const resultCommand = last.state === "completed" ? resultCommandFor(ctx, flags, id) : undefined;
+        ctx.out.result(renderFinishedPretty(last, result.elapsedMs, ctx.out.chalk, resultCommand));
+      }
+      return result.outcome === "failed" ? ExitCode.Problems : ExitCode.Ok;
+    }
+    case "timed_out": {
+      const problem = result.problem ? `; the last status read failed: ${result.problem}` : "";
+      throw new TimeoutError(`job ${id} did not finish within ${formatDuration(timeoutMs)} (${describeLastSeen(last)}${problem})`, {
+        hint: resumeHint(ctx, session, flags, id),
+      });
+    }
+    case "interrupted":
+      throw new InterruptedError(`stopped following job ${id} after ${formatDuration(result.elapsedMs)}; it keeps running (${describeLastSeen(last)})`, {
+        hint: resumeHint(ctx, session, flags, id),
+      });
+    case "stuck":
+      throw new TimeoutError(`job ${id} is stuck: ${describeState(last)} for ${formatDuration(result.stuck?.elapsedMs ?? result.elapsedMs)}`, {
+        hint: resumeHint(ctx, session, flags, id),
+      });
+  }
+}
+
+function resultCommandFor(ctx: CommandContext, flags: ApiFlags, id: string): string {
+  const parts = ["course-doctor", "jobs", "result", id];
+  if (flags.api !== undefined) parts.push("--api", flags.api);
+  if (flags.apiUrl !== undefined) parts.push("--api-url", flags.apiUrl);
+  if (ctx.global.config !== undefined) parts.push("--config", ctx.global.config);
+  if (ctx.global.env !== undefined) parts.push("--env", ctx.global.env);
+  return parts.map(shellQuote).join(" ");
+}
