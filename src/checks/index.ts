@@ -1,0 +1,70 @@
+/**
+ * The one ordered registry of checks. Its order is the output order and the causal
+ * order: when several checks fail, the first is the root cause (FINDING_IDS, minus the
+ * probe.* ids, which the probe reports).
+ */
+import type { Finding } from "../model/finding.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { awsAccessCheck } from "./aws-access.js";
+import { busExistsCheck } from "./bus-exists.js";
+import { eventMatchesCheck } from "./event-matches.js";
+import { eventValidCheck } from "./event-valid.js";
+import { logsErrorsCheck } from "./logs-errors.js";
+import { metricsDeliveryCheck } from "./metrics-delivery.js";
+import { metricsErrorsCheck } from "./metrics-errors.js";
+import { metricsMatchedCheck } from "./metrics-matched.js";
+import { publisherBusCheck } from "./publisher-bus.js";
+import { ruleExistsCheck } from "./rule-exists.js";
+import { rulePatternCheck } from "./rule-pattern.js";
+import { ruleStateCheck } from "./rule-state.js";
+import { finding, type Check } from "./support.js";
+import { targetDlqCheck } from "./target-dlq.js";
+import { targetExistsCheck } from "./target-exists.js";
+import { targetPermissionCheck } from "./target-permission.js";
+import { targetRetryCheck } from "./target-retry.js";
+import { targetsPresentCheck } from "./targets-present.js";
+
+export type { Check } from "./support.js";
+
+/** Every check `check` runs, in causal order. */
+export const CHECKS: readonly Check[] = [
+  awsAccessCheck,
+  busExistsCheck,
+  ruleExistsCheck,
+  ruleStateCheck,
+  rulePatternCheck,
+  eventValidCheck,
+  eventMatchesCheck,
+  publisherBusCheck,
+  targetsPresentCheck,
+  targetExistsCheck,
+  targetPermissionCheck,
+  targetRetryCheck,
+  targetDlqCheck,
+  metricsMatchedCheck,
+  metricsDeliveryCheck,
+  metricsErrorsCheck,
+  logsErrorsCheck,
+];
+
+/**
+ * Runs every check over the snapshot. A check that throws becomes an `error` finding for
+ * its id, and the others still run: one bug never sinks the diagnosis.
+ */
+export function runChecks(snapshot: Snapshot, checks: readonly Check[] = CHECKS): Finding[] {
+  const findings: Finding[] = [];
+  for (const check of checks) {
+    try {
+      findings.push(...check.run(snapshot));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      findings.push(
+        finding(check.id, "error", `the check itself failed: ${message}`, {
+          detail: "This is a bug in course-doctor, not a finding about the pipeline; please report it with the snapshot (course-doctor snapshot --out).",
+          evidence: { error: message },
+        }),
+      );
+    }
+  }
+  return findings;
+}

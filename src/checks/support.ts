@@ -1,0 +1,267 @@
+/**
+ * What every check shares: the check shape, reading what the snapshot knows about the
+ * pipeline (region, account, the rule's bus), turning a collection failure into the
+ * right finding, and building paste-ready commands.
+ */
+import type { Finding, FindingId, FindingStatus } from "../model/finding.js";
+import { parseBusArn } from "../model/rule-arn.js";
+import type { Collected, CollectFailureReason, Snapshot, TargetInfo } from "../model/snapshot.js";
+
+/** A check: data plus a pure function over the snapshot. */
+export interface Check {
+  id: FindingId;
+  /** What the check verifies, for help and documentation. */
+  title: string;
+  run(snapshot: Snapshot): Finding[];
+}
+
+/** A collection failure, as the `{ ok: false }` side of a Collected. */
+export type CollectFailure = Extract<Collected<unknown>, { ok: false }>;
+
+export function finding(
+  id: FindingId,
+  status: FindingStatus,
+  title: string,
+  extra: Omit<Finding, "id" | "status" | "title"> = {},
+): Finding {
+  const out: Finding = { id, status, title };
+  if (extra.subject !== undefined) out.subject = extra.subject;
+  if (extra.detail !== undefined) out.detail = extra.detail;
+  if (extra.evidence !== undefined) out.evidence = extra.evidence;
+  if (extra.fix !== undefined) out.fix = extra.fix;
+  return out;
+}
+
+const REASON_WORDS: Record<CollectFailureReason, string> = {
+  "not-found": "not found",
+  "access-denied": "access denied",
+  throttled: "throttled",
+  timeout: "cut by the deadline",
+  unreachable: "endpoint unreachable",
+  "no-credentials": "no credentials",
+  error: "failed",
+};
+
+/** A short account of why a piece is missing: "access denied (lambda:GetPolicy)". */
+export function describeFailure(failure: CollectFailure): string {
+  const words = REASON_WORDS[failure.reason];
+  return failure.reason === "access-denied" && failure.action ? `${words} (${failure.action})` : words;
+}
+
+/** What the user can do about a piece that could not be read. */
+function adviceFor(failure: CollectFailure): string {
+  switch (failure.reason) {
+    case "access-denied":
+      return failure.action
+        ? `access denied: add ${failure.action} to your policy (course-doctor iam-policy prints all it needs)`
+        : `access denied: ${failure.error}`;
+    case "throttled":
+      return `throttled past the SDK's retries: run again in a moment (${failure.error})`;
+    case "timeout":
+      return "cut by the deadline: raise --timeout";
+    case "unreachable":
+      return `the endpoint did not answer: ${failure.error}`;
+    case "no-credentials":
+      return `no usable credentials: ${failure.error}`;
+    case "not-found":
+      return `not found: ${failure.error}`;
+    default:
+      return failure.error;
+  }
+}
+
+function fixFor(failure: CollectFailure): string {
+  switch (failure.reason) {
+    case "access-denied":
+      return failure.action
+        ? `Allow ${failure.action} for the identity you run as (course-doctor iam-policy prints the whole read-only policy), then run again.`
+        : "Allow the read-only actions course-doctor needs (course-doctor iam-policy prints them), then run again.";
+    case "throttled":
+      return "Run again in a moment; with --all, check fewer rules at once.";
+    case "timeout":
+      return "Run again with a longer deadline, e.g. --timeout 2m.";
+    case "no-credentials":
+      return "Sign in (aws sso login, or set AWS_PROFILE / --profile) and run again.";
+    case "unreachable":
+      return "Check the network, --region and --endpoint-url, then run again.";
+    default:
+      return "Run again with --verbose to see the service's answer.";
+  }
+}
+
+/**
+ * The `error` finding for a piece this check needed and could not read: could not tell,
+ * which is not the same as broken.
+ */
+export function couldNotRead(id: FindingId, what: string, failure: CollectFailure, subject?: string): Finding {
+  return finding(id, "error", `could not read ${what}: ${describeFailure(failure)}`, {
+    detail: adviceFor(failure),
+    fix: fixFor(failure),
+    evidence: { reason: failure.reason, error: failure.error, ...(failure.action ? { action: failure.action } : {}) },
+    ...(subject !== undefined ? { subject } : {}),
+  });
+}
+
+/**
+ * The finding for a piece that could not be read: `error` naming why, except when the
+ * tool had no access to AWS at all (aws.access already says so once).
+ */
+export function unreadable(snapshot: Snapshot, id: FindingId, what: string, failure: CollectFailure, subject?: string): Finding {
+  if (!snapshot.identity.ok && (failure.reason === "no-credentials" || failure.reason === "unreachable")) {
+    return skipped(id, "not checked: no access to AWS (see aws.access)", undefined, subject);
+  }
+  return couldNotRead(id, what, failure, subject);
+}
+
+/** A `skip`: the check did not apply, or an earlier finding explains why its input is missing. */
+export function skipped(id: FindingId, title: string, detail?: string, subject?: string): Finding {
+  return finding(id, "skip", title, {
+    ...(detail !== undefined ? { detail } : {}),
+    ...(subject !== undefined ? { subject } : {}),
+  });
+}
+
+/** The region the pipeline lives in, from the best source the snapshot has. */
+export function regionOf(snapshot: Snapshot): string | null {
+  if (snapshot.identity.ok) return snapshot.identity.value.region;
+  if (snapshot.request.region) return snapshot.request.region;
+  if (snapshot.rule.ok) return snapshot.rule.value.arn.split(":")[3] || null;
+  return null;
+}
+
+/** The account, from the caller's identity or the rule's ARN. */
+export function accountOf(snapshot: Snapshot): string | null {
+  if (snapshot.identity.ok) return snapshot.identity.value.account;
+  if (snapshot.rule.ok) return snapshot.rule.value.arn.split(":")[4] || null;
+  if (snapshot.bus.ok) return snapshot.bus.value.arn.split(":")[4] || null;
+  return null;
+}
+
+/** The name of the bus the rule lives on (or the bus asked about, when the rule is unknown). */
+export function busNameOf(snapshot: Snapshot): string {
+  if (snapshot.rule.ok) return snapshot.rule.value.busName;
+  if (snapshot.bus.ok) return snapshot.bus.value.name;
+  return parseBusArn(snapshot.request.bus)?.name ?? snapshot.request.bus;
+}
+
+/** The targets the per-target checks look at: all of them, or the one `--function` names. */
+export function targetsInScope(snapshot: Snapshot): TargetInfo[] {
+  if (!snapshot.targets.ok) return [];
+  const only = snapshot.request.function;
+  if (!only) return snapshot.targets.value;
+  return snapshot.targets.value.filter((t) => t.id === only || t.function?.name === only || t.arn === only);
+}
+
+/** How a target reads in one line: "function api-dev:live", "queue orders". */
+export function describeTarget(target: TargetInfo): string {
+  if (target.kind === "lambda" && target.function) {
+    return `function ${target.function.name}${target.function.qualifier ? `:${target.function.qualifier}` : ""}`;
+  }
+  const last = target.arn.split(":").pop() ?? target.arn;
+  switch (target.kind) {
+    case "sqs":
+      return `queue ${last}`;
+    case "sns":
+      return `topic ${last}`;
+    case "logs":
+      return `log group ${target.arn.split(":log-group:")[1]?.replace(/:\*$/, "") ?? last}`;
+    case "events":
+      return `bus ${last.replace(/^event-bus\//, "")}`;
+    case "stepfunctions":
+      return `state machine ${last}`;
+    default:
+      return target.arn;
+  }
+}
+
+/** The subject of a per-target finding: the function name (with qualifier) or the target id. */
+export function subjectOf(target: TargetInfo): string {
+  if (target.function) return target.function.qualifier ? `${target.function.name}:${target.function.qualifier}` : target.function.name;
+  return target.id;
+}
+
+/** Quotes a value for a POSIX shell, only when it needs it. */
+export function sh(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `--flag value` pairs as shell words; undefined/null values are left out, "" makes a bare flag. */
+export function flagsText(flags: Array<[string, string | null | undefined]>): string {
+  const parts: string[] = [];
+  for (const [flag, value] of flags) {
+    if (value === undefined || value === null) continue;
+    parts.push(value === "" ? flag : `${flag} ${sh(value)}`);
+  }
+  return parts.join(" ");
+}
+
+/** An `aws ...` command line from words and `--flag value` pairs. */
+export function awsCommand(words: string[], flags: Array<[string, string | null | undefined]>): string {
+  const rest = flagsText(flags);
+  return ["aws", ...words, ...(rest ? [rest] : [])].join(" ");
+}
+
+/** "1h", "30m", "90s", "1h30m": the metrics and logs window as people write it. */
+export function formatWindow(ms: number): string {
+  const units: Array<[string, number]> = [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1_000],
+  ];
+  let rest = Math.max(0, Math.round(ms / 1000) * 1000);
+  let out = "";
+  for (const [unit, size] of units) {
+    if (rest >= size) {
+      out += `${Math.floor(rest / size)}${unit}`;
+      rest %= size;
+    }
+  }
+  return out || `${ms}ms`;
+}
+
+/** "1 target", "2 targets". */
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
+}
+
+/** The unqualified ARN of a function in the pipeline's region and account (placeholders when unknown). */
+export function functionArnFor(snapshot: Snapshot, name: string): string {
+  return `arn:aws:lambda:${regionOf(snapshot) ?? "REGION"}:${accountOf(snapshot) ?? "ACCOUNT"}:function:${name}`;
+}
+
+/** A statement id for the permission a rule needs, unique among `taken`. */
+export function statementIdFor(ruleName: string, taken: readonly string[] = []): string {
+  const base = `eventbridge-${ruleName}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 90);
+  let sid = base;
+  for (let n = 2; taken.includes(sid); n++) sid = `${base}-${n}`;
+  return sid;
+}
+
+/** `aws lambda add-permission` letting this rule, and only it, invoke the function (or its alias/version). */
+export function addPermissionCommand(options: {
+  functionName: string;
+  qualifier?: string | undefined;
+  ruleName: string;
+  ruleArn: string;
+  region: string | null;
+  takenSids?: readonly string[];
+}): string {
+  return awsCommand(
+    ["lambda", "add-permission"],
+    [
+      ["--function-name", options.functionName],
+      ["--qualifier", options.qualifier],
+      ["--statement-id", statementIdFor(options.ruleName, options.takenSids)],
+      ["--action", "lambda:InvokeFunction"],
+      ["--principal", "events.amazonaws.com"],
+      ["--source-arn", options.ruleArn],
+      ["--region", options.region],
+    ],
+  );
+}
+
+/** A window for `aws logs tail --since`, which takes one unit: "1h", "90m". */
+export function tailSince(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.max(1, Math.ceil(ms / 60_000))}m`;
+}

@@ -1,0 +1,84 @@
+import type { Finding } from "../model/finding.js";
+import type { DlqMessage, Snapshot, TargetInfo } from "../model/snapshot.js";
+import { awsCommand, finding, flagsText, plural, regionOf, sh, skipped, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
+
+/** What each dead-letter ERROR_CODE points at (eb-rule-dlq). */
+const CODE_ADVICE: Record<string, string> = {
+  NO_PERMISSIONS: "EventBridge was refused: fix the target's resource policy (see target.permission for the exact add-permission command).",
+  NO_RESOURCE: "The target does not exist (see target.exists).",
+  THROTTLING: "The target throttled every retry: check its reserved concurrency (see target.exists) and the Throttles metric.",
+  TIMEOUT: "The target did not answer in time.",
+  RESOURCE_ALREADY_EXISTS: "The target answered with a conflict.",
+  SDK_CLIENT_ERROR: "The target rejected the request (a client error): check the target's input (Input, InputPath, InputTransformer).",
+};
+
+function queueName(arn: string): string {
+  return arn.split(":").pop() ?? arn;
+}
+
+function describeMessage(m: DlqMessage): string {
+  return [m.errorCode, m.errorMessage].filter(Boolean).join(": ") || "no ERROR_CODE attribute";
+}
+
+function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
+  const subject = subjectOf(target);
+  if (!target.deadLetterArn) return skipped("target.dlq", "no dead-letter queue (see target.retry)", undefined, subject);
+  const name = queueName(target.deadLetterArn);
+  const collected = snapshot.deadLetterQueues[target.deadLetterArn];
+  if (!collected) return skipped("target.dlq", `${name}: not collected`, undefined, subject);
+  const region = regionOf(snapshot);
+  if (!collected.ok) {
+    if (collected.reason === "not-found") {
+      return finding("target.dlq", "warn", `dead-letter queue ${name} does not exist: failed deliveries are lost`, {
+        subject,
+        evidence: { deadLetterArn: target.deadLetterArn, error: collected.error },
+        fix: `Create it (and its policy letting events.amazonaws.com send to it): ${awsCommand(["sqs", "create-queue"], [["--queue-name", name], ["--region", region]])}`,
+      });
+    }
+    return unreadable(snapshot, "target.dlq", `dead-letter queue ${name}`, collected, subject);
+  }
+  const dlq = collected.value;
+  const evidence: Record<string, unknown> = { deadLetterArn: dlq.arn, depth: dlq.depth, ...(dlq.inFlight !== undefined ? { inFlight: dlq.inFlight } : {}) };
+  if (dlq.messages) evidence.messages = dlq.messages;
+  if (dlq.depth <= 0) {
+    const inFlight = dlq.inFlight ? ` (${dlq.inFlight} in flight)` : "";
+    return finding("target.dlq", "pass", `${name} is empty${inFlight}`, { subject, evidence });
+  }
+
+  const messages = dlq.messages ?? [];
+  const codes = [...new Set(messages.map((m) => m.errorCode).filter((c): c is string => Boolean(c)))];
+  const title = `${plural(dlq.depth, "message")} in ${name}: deliveries failed${codes.length > 0 ? ` (${codes.join(", ")})` : ""}`;
+  const urlArg = dlq.url ? sh(dlq.url) : `"$(${awsCommand(["sqs", "get-queue-url"], [["--queue-name", name], ["--region", region], ["--query", "QueueUrl"], ["--output", "text"]])})"`;
+  const read = `aws sqs receive-message --queue-url ${urlArg} ${flagsText([["--attribute-names", "All"], ["--message-attribute-names", "All"], ["--max-number-of-messages", "10"], ["--visibility-timeout", "0"], ["--region", region]])}`;
+  const advice = codes.map((c) => `${c}: ${CODE_ADVICE[c] ?? newestMessageFor(messages, c)}`);
+  const fix = [
+    ...(advice.length > 0 ? advice : [`Read the newest messages' ERROR_CODE and ERROR_MESSAGE without deleting them: course-doctor check --peek-dlq, or`, `  ${read}`]),
+    `Once fixed, replay the events (each message body is one), then empty the queue: aws sqs purge-queue --queue-url ${urlArg}${region ? ` --region ${region}` : ""}`,
+  ];
+  return finding("target.dlq", "fail", title, {
+    subject,
+    detail: [
+      "Each message is an event EventBridge gave up delivering to the target; its attributes say why.",
+      ...messages.slice(0, 5).map((m) => `${m.sentAt ?? "?"}  ${describeMessage(m)}${m.retryAttempts !== undefined ? ` (after ${m.retryAttempts} retries)` : ""}`),
+    ].join("\n"),
+    evidence,
+    fix: fix.join("\n"),
+  });
+}
+
+function newestMessageFor(messages: DlqMessage[], code: string): string {
+  return messages.find((m) => m.errorCode === code)?.errorMessage ?? "see the message's ERROR_MESSAGE";
+}
+
+/** The target's dead-letter queue is empty. */
+export const targetDlqCheck: Check = {
+  id: "target.dlq",
+  title: "the target's dead-letter queue is empty",
+  run(snapshot) {
+    if (!snapshot.rule.ok) return [skipped("target.dlq", "no rule to read (see rule.exists)")];
+    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("target.dlq", "no targets (see targets.present)")];
+    const targets = targetsInScope(snapshot);
+    if (targets.length === 0) return [skipped("target.dlq", `no target is ${snapshot.request.function} (see targets.present)`)];
+    return targets.map((t) => checkTarget(snapshot, t));
+  },
+};

@@ -1,0 +1,195 @@
+import type { Finding } from "../model/finding.js";
+import { evaluateInvokePermission, EVENTS_PRINCIPAL, type StatementVerdict } from "../model/lambda-policy.js";
+import { parseFunctionArn, parseRuleArn, ruleArnResource, unqualifiedFunctionArn } from "../model/rule-arn.js";
+import type { PolicyStatement, RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
+import {
+  addPermissionCommand,
+  awsCommand,
+  describeTarget,
+  finding,
+  regionOf,
+  skipped,
+  subjectOf,
+  targetsInScope,
+  unreadable,
+  type Check,
+} from "./support.js";
+
+function sidOf(statement: PolicyStatement): string {
+  return statement.Sid ?? "(no Sid)";
+}
+
+function summarize(verdict: StatementVerdict): Record<string, unknown> {
+  const s = verdict.statement;
+  return {
+    sid: s.Sid ?? null,
+    principal: s.Principal ?? null,
+    action: s.Action ?? null,
+    resource: s.Resource ?? null,
+    ...(s.Condition ? { condition: s.Condition } : {}),
+    admits: verdict.admits,
+    ...(!verdict.admits ? { why: verdict.reasons.map((r) => r.message) } : {}),
+  };
+}
+
+function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Finding {
+  const subject = subjectOf(target);
+  if (target.kind !== "lambda" || !target.function) {
+    return skipped(
+      "target.permission",
+      `${describeTarget(target)}: not a function; its own resource policy grants EventBridge access, not checked here`,
+      undefined,
+      subject,
+    );
+  }
+  const state = snapshot.lambdaTargets[target.id];
+  if (!state) return skipped("target.permission", `${subject}: not collected`, undefined, subject);
+  if (!state.configuration.ok && state.configuration.reason === "not-found") {
+    return skipped("target.permission", `${subject} does not exist (see target.exists)`, undefined, subject);
+  }
+  const policy = state.policy;
+  if (!policy.ok) {
+    if (policy.reason === "not-found") return skipped("target.permission", `${subject} does not exist (see target.exists)`, undefined, subject);
+    return unreadable(snapshot, "target.permission", `${subject}'s resource policy`, policy, subject);
+  }
+
+  const region = regionOf(snapshot);
+  const statements = policy.value.statements;
+  const verdict = evaluateInvokePermission(statements, { targetArn: target.arn, ruleArn: rule.arn });
+  const from = ruleArnResource(rule.arn);
+  const evidence: Record<string, unknown> = {
+    ruleArn: rule.arn,
+    targetArn: target.arn,
+    statements: verdict.verdicts.map(summarize),
+  };
+  const roleNote = target.roleArn
+    ? `The target sets role ${target.roleArn}: EventBridge may invoke the function through it. The role's trust policy and its lambda:InvokeFunction permission are not verified here.`
+    : undefined;
+  if (target.roleArn) evidence.roleArn = target.roleArn;
+
+  // A function in another account than the rule's is named by its ARN (the command runs there).
+  const fnArn = parseFunctionArn(target.arn);
+  const ruleAccount = parseRuleArn(rule.arn)?.account;
+  const functionName = fnArn && ruleAccount && fnArn.account !== ruleAccount ? unqualifiedFunctionArn(target.arn) : state.functionName;
+  const addPermission = addPermissionCommand({
+    functionName,
+    qualifier: state.qualifier,
+    ruleName: rule.name,
+    ruleArn: rule.arn,
+    region: fnArn?.region ?? region,
+    takenSids: statements.map((s) => s.Sid ?? ""),
+  });
+  const removePermission = (sid: string) =>
+    awsCommand(
+      ["lambda", "remove-permission"],
+      [["--function-name", functionName], ["--qualifier", state.qualifier], ["--statement-id", sid], ["--region", fnArn?.region ?? region]],
+    );
+
+  if (verdict.admitted) {
+    const a = verdict.admitted;
+    const sid = sidOf(a.statement);
+    if (a.sourceAccount !== null) {
+      return finding("target.permission", "warn", `events.amazonaws.com may invoke it from ${from}, but statement ${sid} also has a SourceAccount condition`, {
+        subject,
+        detail: [
+          "AWS's troubleshooting guide names a SourceAccount condition as something that can stop EventBridge invoking the function; a SourceArn naming the rule is enough.",
+          roleNote,
+        ]
+          .filter(Boolean)
+          .join("\n"),
+        evidence: { ...evidence, sourceAccount: a.sourceAccount },
+        fix: `Replace the statement with one that names only the rule:\n  ${addPermission}\n  ${removePermission(sid)}`,
+      });
+    }
+    if (a.unevaluated.length > 0) {
+      return finding("target.permission", "warn", `events.amazonaws.com may invoke it from ${from}, if statement ${sid}'s other conditions hold`, {
+        subject,
+        detail: [`Conditions not evaluated here: ${a.unevaluated.join(", ")}.`, roleNote].filter(Boolean).join("\n"),
+        evidence,
+        fix: `If EventBridge is refused, add a statement without them:\n  ${addPermission}`,
+      });
+    }
+    if (a.sourceArn === "unconstrained") {
+      return finding("target.permission", "pass", `events.amazonaws.com may invoke it from any rule (statement ${sid} has no SourceArn condition)`, {
+        subject,
+        detail: [
+          `Any EventBridge rule, in any account, may invoke it. To admit only this rule: ${addPermission}, then ${removePermission(sid)}`,
+          roleNote,
+        ]
+          .filter(Boolean)
+          .join("\n"),
+        evidence,
+      });
+    }
+    const how = a.sourceArn === "pattern" ? ` (statement ${sid} allows ${a.sourceArnValues.join(", ")})` : "";
+    return finding("target.permission", "pass", `events.amazonaws.com may invoke it from ${from}${how}`, {
+      subject,
+      evidence: { ...evidence, statement: a.statement.Sid ?? null },
+      ...(roleNote ? { detail: roleNote } : {}),
+    });
+  }
+
+  const status = target.roleArn ? "warn" : "fail";
+  const nearMisses = verdict.verdicts.filter((v): v is Extract<StatementVerdict, { admits: false }> => !v.admits && v.nearMiss);
+  let title: string;
+  let why: string;
+  if (verdict.denied) {
+    title = `statement ${sidOf(verdict.denied)} denies events.amazonaws.com`;
+    why = `Statement ${sidOf(verdict.denied)} denies the invocation, and a Deny wins over any Allow.`;
+  } else if (statements.length === 0) {
+    title = `no resource policy: events.amazonaws.com may not invoke it`;
+    why = "The function has no resource policy at all: rules created with the CLI, SDK, CloudFormation, SAM or Terraform need the permission added explicitly (the console adds it for you).";
+  } else if (nearMisses.length === 0) {
+    title = `no statement lets ${EVENTS_PRINCIPAL} invoke it`;
+    why = `None of its ${statements.length} statement(s) is for ${EVENTS_PRINCIPAL}.`;
+  } else {
+    const first = nearMisses[0]!;
+    title = `${EVENTS_PRINCIPAL} may not invoke it from ${from}: statement ${sidOf(first.statement)} ${first.reasons.map((r) => r.short).join(", ")}`;
+    why = nearMisses.map((m) => `Statement ${sidOf(m.statement)} does not match: ${m.reasons.map((r) => r.message).join("; ")}.`).join("\n");
+  }
+  if (status === "warn") title = `${title} (the target's role may grant it instead)`;
+
+  // A statement that missed only on a wrong form of THIS rule's ARN is useless: offer to remove
+  // it. One naming another rule may be that rule's permission, so it stays.
+  const wrongSourceArn = nearMisses.filter((m) => {
+    const miss = m.reasons.length === 1 ? m.reasons[0]! : null;
+    return miss?.kind === "source-arn" && m.statement.Sid && (miss.values ?? []).every((v) => parseRuleArn(v)?.name === rule.name);
+  });
+  const fix = [
+    `Let EventBridge invoke ${subject} from this rule (${rule.arn}):`,
+    `  ${addPermission}`,
+    ...wrongSourceArn.map((m) => `then remove the statement with the wrong ARN: ${removePermission(m.statement.Sid!)}`),
+    whyNot(nearMisses, statements.length, verdict.denied),
+  ];
+  return finding("target.permission", status, title, {
+    subject,
+    detail: [why, roleNote].filter(Boolean).join("\n"),
+    evidence,
+    fix: fix.join("\n"),
+  });
+}
+
+/** One sentence on why the existing policy did not admit the rule, for the end of the fix. */
+function whyNot(nearMisses: Array<Extract<StatementVerdict, { admits: false }>>, count: number, denied: PolicyStatement | null): string {
+  if (denied) return `Statement ${sidOf(denied)} denies the invocation; remove it, as a Deny wins over any Allow.`;
+  if (count === 0) return "The function had no resource policy: rules created outside the console need this permission added explicitly.";
+  const first = nearMisses[0];
+  if (!first) return `None of its statements is for ${EVENTS_PRINCIPAL}.`;
+  const miss = first.reasons[0]!;
+  if (miss.kind === "source-arn" && first.reasons.length === 1) return `The old SourceArn did not match: ${miss.why}.`;
+  return `Statement ${sidOf(first.statement)} did not admit it: ${first.reasons.map((r) => r.message).join("; ")}.`;
+}
+
+/** The target's resource policy lets events.amazonaws.com invoke it from this rule's exact ARN. */
+export const targetPermissionCheck: Check = {
+  id: "target.permission",
+  title: "the target's resource policy lets events.amazonaws.com invoke it from this rule's exact ARN",
+  run(snapshot) {
+    if (!snapshot.rule.ok) return [skipped("target.permission", "no rule to read (see rule.exists)")];
+    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("target.permission", "no targets (see targets.present)")];
+    const targets = targetsInScope(snapshot);
+    if (targets.length === 0) return [skipped("target.permission", `no target is ${snapshot.request.function} (see targets.present)`)];
+    const rule = snapshot.rule.value;
+    return targets.map((t) => checkTarget(snapshot, rule, t));
+  },
+};

@@ -1,0 +1,59 @@
+import type { Finding } from "../model/finding.js";
+import type { RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
+import { accountOf, awsCommand, finding, formatWindow, regionOf, sh, skipped, subjectOf, targetsInScope, type Check } from "./support.js";
+
+/** EventBridge's retry policy when the target sets none (eb-rule-dlq). */
+const DEFAULT_RETRY = "24h, 185 attempts";
+
+function describeRetry(target: TargetInfo): string {
+  const policy = target.retryPolicy;
+  if (!policy || (policy.maximumRetryAttempts === undefined && policy.maximumEventAgeInSeconds === undefined)) return `retry default: ${DEFAULT_RETRY}`;
+  const parts: string[] = [];
+  if (policy.maximumRetryAttempts !== undefined) parts.push(`${policy.maximumRetryAttempts} ${policy.maximumRetryAttempts === 1 ? "retry" : "retries"}`);
+  if (policy.maximumEventAgeInSeconds !== undefined) parts.push(`max age ${formatWindow(policy.maximumEventAgeInSeconds * 1000)}`);
+  return parts.join(", ");
+}
+
+function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Finding {
+  const subject = subjectOf(target);
+  const retry = describeRetry(target);
+  const evidence = { targetId: target.id, retryPolicy: target.retryPolicy ?? null, deadLetterArn: target.deadLetterArn ?? null };
+  if (target.deadLetterArn) {
+    const queue = target.deadLetterArn.split(":").pop();
+    return finding("target.retry", "pass", `dead-letter queue ${queue}; ${retry}`, { subject, evidence });
+  }
+  const region = regionOf(snapshot);
+  const account = accountOf(snapshot) ?? "ACCOUNT";
+  const queue = `${rule.name}-dlq`.slice(0, 80);
+  const queueArn = `arn:aws:sqs:${region ?? "REGION"}:${account}:${queue}`;
+  const where: Array<[string, string | null]> = [["--rule", rule.name], ["--event-bus-name", rule.busName], ["--region", region]];
+  // put-targets replaces the whole target: read it back and add only the dead-letter config.
+  const current = awsCommand(["events", "list-targets-by-rule"], [...where, ["--query", `Targets[?Id=='${target.id}']`], ["--output", "json"]]);
+  const merge = `map(.DeadLetterConfig = {Arn: ${JSON.stringify(queueArn)}})`;
+  return finding("target.retry", "warn", `no dead-letter queue (${retry}): events that still fail are dropped`, {
+    subject,
+    detail:
+      "Without a dead-letter queue, an event EventBridge could not deliver leaves no trace. Permission errors and missing resources are not retried at all; with a queue they land there with ERROR_CODE and ERROR_MESSAGE.",
+    evidence,
+    fix: [
+      `Create a queue and attach it to the target (the command keeps the target's other settings):`,
+      `  ${awsCommand(["sqs", "create-queue"], [["--queue-name", queue], ["--region", region]])}`,
+      `  ${awsCommand(["events", "put-targets"], where)} --targets "$(${current} | jq -c ${sh(merge)})"`,
+      `and give the queue a policy letting events.amazonaws.com call sqs:SendMessage with aws:SourceArn = ${rule.arn}.`,
+    ].join("\n"),
+  });
+}
+
+/** A dead-letter queue (and so a retry trail) is set on each target: a warning only. */
+export const targetRetryCheck: Check = {
+  id: "target.retry",
+  title: "a dead-letter queue / retry policy is set (warn only)",
+  run(snapshot) {
+    if (!snapshot.rule.ok) return [skipped("target.retry", "no rule to read (see rule.exists)")];
+    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("target.retry", "no targets (see targets.present)")];
+    const targets = targetsInScope(snapshot);
+    if (targets.length === 0) return [skipped("target.retry", `no target is ${snapshot.request.function} (see targets.present)`)];
+    const rule = snapshot.rule.value;
+    return targets.map((t) => checkTarget(snapshot, rule, t));
+  },
+};

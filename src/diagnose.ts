@@ -1,0 +1,117 @@
+/**
+ * From findings to a verdict: order them causally, pick the root cause, count, and tie
+ * later symptoms (empty metrics, no logs) to the cause that explains them.
+ */
+import { ExitCode } from "./errors.js";
+import {
+  FINDING_IDS,
+  type Diagnosis,
+  type DiagnosisStatus,
+  type DiagnosisTarget,
+  type Finding,
+  type FindingId,
+  type FindingStatus,
+  type RootCause,
+} from "./model/finding.js";
+
+export interface DiagnoseOptions {
+  target: DiagnosisTarget;
+  durationMs: number;
+  /** Warnings and checks that could not run fail the run too. */
+  strict: boolean;
+  /** Notes that are not findings (metric lag, emulator limits, what was not collected). */
+  notes?: string[];
+}
+
+const CONSISTENT = " — consistent with the cause above";
+
+/** Causes that keep events from matching the rule. */
+const BEFORE_MATCHING: FindingId[] = ["bus.exists", "rule.exists", "rule.state", "rule.pattern", "event.valid", "event.matches", "publisher.bus"];
+/** Causes that keep matched events from reaching the target. */
+const BEFORE_DELIVERY: FindingId[] = ["targets.present", "target.exists", "target.permission"];
+
+/**
+ * Which root causes explain which symptoms. A symptom explained by the root cause is
+ * not a second problem: the reader should see it as one more sign of the same one.
+ */
+const EXPLAINED_BY: Array<{ symptom: FindingId; statuses: FindingStatus[]; causes: FindingId[] }> = [
+  { symptom: "metrics.matched", statuses: ["warn"], causes: BEFORE_MATCHING },
+  { symptom: "metrics.delivery", statuses: ["warn", "fail"], causes: BEFORE_DELIVERY },
+  { symptom: "target.dlq", statuses: ["fail"], causes: ["target.exists", "target.permission"] },
+  { symptom: "metrics.errors", statuses: ["warn"], causes: ["target.exists"] },
+  // "No logs yet": the function never ran, which anything upstream explains.
+  { symptom: "logs.errors", statuses: ["warn"], causes: [...BEFORE_MATCHING, ...BEFORE_DELIVERY] },
+  { symptom: "logs.errors", statuses: ["fail"], causes: ["metrics.errors"] },
+];
+
+function rank(id: FindingId): number {
+  const index = FINDING_IDS.indexOf(id);
+  return index === -1 ? FINDING_IDS.length : index;
+}
+
+/** Findings in causal order (stable: per-target findings keep their order). */
+export function orderFindings(findings: readonly Finding[]): Finding[] {
+  return findings
+    .map((finding, index) => ({ finding, index }))
+    .sort((a, b) => rank(a.finding.id) - rank(b.finding.id) || a.index - b.index)
+    .map((x) => x.finding);
+}
+
+/**
+ * Marks the findings after `cause` that it explains ("0 matched ... — consistent with
+ * the cause above"). Returns new findings; the input is not changed.
+ */
+export function crossReference(findings: readonly Finding[], cause: Finding): Finding[] {
+  const causeIndex = findings.indexOf(cause);
+  return findings.map((f, index) => {
+    if (index <= causeIndex || f.id === cause.id) return f;
+    const explained = EXPLAINED_BY.some((e) => e.symptom === f.id && e.statuses.includes(f.status) && e.causes.includes(cause.id));
+    if (!explained || f.title.endsWith(CONSISTENT)) return f;
+    const note = `Consistent with the root cause above (${cause.id}): fix that first.`;
+    return { ...f, title: `${f.title}${CONSISTENT}`, detail: f.detail ? `${note}\n${f.detail}` : note };
+  });
+}
+
+function countByStatus(findings: readonly Finding[]): Record<FindingStatus, number> {
+  const summary: Record<FindingStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
+  for (const f of findings) summary[f.status]++;
+  return summary;
+}
+
+function statusOf(summary: Record<FindingStatus, number>, strict: boolean): DiagnosisStatus {
+  if (summary.fail > 0) return "fail";
+  if (summary.warn > 0 || summary.error > 0) return strict ? "fail" : "warn";
+  return "pass";
+}
+
+/**
+ * The diagnosis: the root cause is the first `fail` in causal order. With `strict`, a
+ * run without any `fail` takes its first warn or error as the root cause instead.
+ */
+export function diagnose(findings: readonly Finding[], options: DiagnoseOptions): Diagnosis {
+  let ordered = orderFindings(findings);
+  let cause = ordered.find((f) => f.status === "fail");
+  if (cause) ordered = crossReference(ordered, cause);
+  else if (options.strict) cause = ordered.find((f) => f.status === "warn" || f.status === "error");
+  const summary = countByStatus(ordered);
+  const rootCause: RootCause | null = cause ? { id: cause.id, title: cause.title, fix: cause.fix ?? null } : null;
+  return {
+    schemaVersion: 1,
+    status: statusOf(summary, options.strict),
+    rootCause,
+    findings: ordered,
+    target: options.target,
+    durationMs: options.durationMs,
+    summary,
+    notes: [...new Set(options.notes ?? [])],
+  };
+}
+
+/**
+ * The exit code for a diagnosis: 0 when nothing failed, 1 when something did (with
+ * `strict`, also for warnings and checks that could not run). "Nothing could run at
+ * all" (exit 2) is the caller's to decide, before diagnosing.
+ */
+export function exitCodeFor(diagnosis: Pick<Diagnosis, "summary">, options: { strict: boolean }): number {
+  return statusOf(diagnosis.summary, options.strict) === "fail" ? ExitCode.Problems : ExitCode.Ok;
+}

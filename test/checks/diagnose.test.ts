@@ -1,0 +1,108 @@
+import { describe, expect, test } from "vitest";
+import { runChecks } from "../../src/checks/index.js";
+import { crossReference, diagnose, exitCodeFor, orderFindings } from "../../src/diagnose.js";
+import type { Finding, FindingId, FindingStatus } from "../../src/model/finding.js";
+import { broken } from "../fixtures/snapshot.js";
+
+const target = { region: "us-east-1", account: "123456789012", bus: "b", rule: "r" };
+
+function f(id: FindingId, status: FindingStatus, extra: Partial<Finding> = {}): Finding {
+  return { id, status, title: `${id} ${status}`, ...extra };
+}
+
+function run(findings: Finding[], strict = false) {
+  return diagnose(findings, { target, durationMs: 42, strict });
+}
+
+describe("root cause", () => {
+  test("is the first fail in causal order, whatever order the findings came in", () => {
+    const d = run([f("metrics.delivery", "fail"), f("target.permission", "fail", { fix: "aws lambda add-permission ..." }), f("rule.state", "pass")]);
+    expect(d.findings.map((x) => x.id)).toEqual(["rule.state", "target.permission", "metrics.delivery"]);
+    expect(d.rootCause).toEqual({ id: "target.permission", title: "target.permission fail", fix: "aws lambda add-permission ..." });
+    expect(d.status).toBe("fail");
+  });
+
+  test("is null when nothing fails; warnings and errors make the status warn and exit 0", () => {
+    const d = run([f("aws.access", "pass"), f("metrics.matched", "warn"), f("target.permission", "error")]);
+    expect(d).toMatchObject({ status: "warn", rootCause: null, summary: { pass: 1, warn: 1, fail: 0, skip: 0, error: 1 } });
+    expect(exitCodeFor(d, { strict: false })).toBe(0);
+  });
+
+  test("a fix-less root cause has fix null", () => {
+    expect(run([f("rule.state", "fail")]).rootCause?.fix).toBeNull();
+  });
+
+  test("per-target findings keep their order", () => {
+    const d = run([f("target.permission", "pass", { subject: "a" }), f("target.exists", "pass", { subject: "b" }), f("target.permission", "fail", { subject: "c" }), f("target.exists", "pass", { subject: "d" })]);
+    expect(d.findings.map((x) => x.subject)).toEqual(["b", "d", "a", "c"]);
+  });
+});
+
+describe("strict", () => {
+  test("warnings and errors fail the run; the root cause stays the first real fail", () => {
+    const d = run([f("rule.pattern", "warn"), f("target.permission", "fail"), f("aws.access", "error")], true);
+    expect(d.status).toBe("fail");
+    expect(d.rootCause?.id).toBe("target.permission");
+  });
+
+  test("without any fail, the first warning or error is the root cause", () => {
+    const d = run([f("metrics.matched", "warn"), f("target.dlq", "error"), f("rule.state", "pass")], true);
+    expect(d).toMatchObject({ status: "fail", rootCause: { id: "target.dlq" } });
+    expect(exitCodeFor(d, { strict: true })).toBe(1);
+  });
+
+  test("a clean run passes under strict too", () => {
+    const d = run([f("rule.state", "pass"), f("publisher.bus", "skip")], true);
+    expect(d).toMatchObject({ status: "pass", rootCause: null });
+    expect(exitCodeFor(d, { strict: true })).toBe(0);
+  });
+});
+
+test.each([
+  [[f("rule.state", "pass")], false, 0],
+  [[f("rule.state", "fail")], false, 1],
+  [[f("rule.state", "warn")], false, 0],
+  [[f("rule.state", "warn")], true, 1],
+  [[f("rule.state", "error")], false, 0],
+  [[f("rule.state", "error")], true, 1],
+  [[f("rule.state", "skip")], true, 0],
+] as const)("exit code %#", (findings, strict, code) => {
+  expect(exitCodeFor(run([...findings], strict), { strict })).toBe(code);
+});
+
+describe("cross-references", () => {
+  test("symptoms explained by the root cause say so; the input is not changed", () => {
+    const input = [f("publisher.bus", "fail"), f("metrics.matched", "warn", { title: "0 matched in the last 1h (EventBusName+RuleName)" }), f("logs.errors", "warn")];
+    const d = run(input);
+    expect(d.findings[1]!.title).toBe("0 matched in the last 1h (EventBusName+RuleName) — consistent with the cause above");
+    expect(d.findings[1]!.detail).toContain("(publisher.bus)");
+    expect(d.findings[2]!.title).toContain("consistent with the cause above");
+    expect(input[1]!.title).toBe("0 matched in the last 1h (EventBusName+RuleName)");
+  });
+
+  test("a symptom the cause does not explain is left alone", () => {
+    // A permission problem does not explain zero matched events.
+    const d = run([f("target.permission", "fail"), f("metrics.matched", "warn"), f("metrics.delivery", "fail")]);
+    expect(d.findings[1]!.title).toBe("metrics.matched warn");
+    expect(d.findings[2]!.title).toContain("consistent with the cause above");
+  });
+
+  test("nothing before the root cause is marked, and applying twice adds nothing", () => {
+    const findings = [f("metrics.matched", "warn"), f("metrics.delivery", "fail")];
+    const once = crossReference(orderFindings(findings), findings[1]!);
+    expect(once[0]!.title).toBe("metrics.matched warn");
+    expect(crossReference(once, once[1]!)).toEqual(once);
+  });
+
+  test("the ingestor incident: publisher.bus is the cause and zero matched is consistent with it", () => {
+    const d = run(runChecks(broken.ingestorIncident()));
+    expect(d.rootCause?.id).toBe("publisher.bus");
+    const matched = d.findings.find((x) => x.id === "metrics.matched")!;
+    expect(matched.title).toBe("0 matched in the last 1h (EventBusName+RuleName) — consistent with the cause above");
+  });
+});
+
+test("the diagnosis carries the target, duration, schema version and notes (deduplicated)", () => {
+  const d = diagnose([f("rule.state", "pass")], { target, durationMs: 7, strict: false, notes: ["metrics lag", "metrics lag"] });
+  expect(d).toMatchObject({ schemaVersion: 1, target, durationMs: 7, notes: ["metrics lag"] });
+});
