@@ -72,6 +72,11 @@ export function crossReference(findings: readonly Finding[], cause: Finding): Fi
   });
 }
 
+/** The root cause's title, naming the target it is about when the title alone does not ("it"). */
+function causeTitle(cause: Finding): string {
+  return cause.subject && !cause.title.includes(cause.subject) ? `${cause.subject}: ${cause.title}` : cause.title;
+}
+
 function countByStatus(findings: readonly Finding[]): Record<FindingStatus, number> {
   const summary: Record<FindingStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
   for (const f of findings) summary[f.status]++;
@@ -94,7 +99,7 @@ export function diagnose(findings: readonly Finding[], options: DiagnoseOptions)
   if (cause) ordered = crossReference(ordered, cause);
   else if (options.strict) cause = ordered.find((f) => f.status === "warn" || f.status === "error");
   const summary = countByStatus(ordered);
-  const rootCause: RootCause | null = cause ? { id: cause.id, title: cause.title, fix: cause.fix ?? null } : null;
+  const rootCause: RootCause | null = cause ? { id: cause.id, title: causeTitle(cause), fix: cause.fix ?? null } : null;
   return {
     schemaVersion: 1,
     status: statusOf(summary, options.strict),

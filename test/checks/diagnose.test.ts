@@ -106,3 +106,10 @@ test("the diagnosis carries the target, duration, schema version and notes (dedu
   const d = diagnose([f("rule.state", "pass")], { target, durationMs: 7, strict: false, notes: ["metrics lag", "metrics lag"] });
   expect(d).toMatchObject({ schemaVersion: 1, target, durationMs: 7, notes: ["metrics lag"] });
 });
+
+test("a per-target root cause names its target", () => {
+  const d = run([f("target.permission", "fail", { subject: "api-dev", title: "events.amazonaws.com may not invoke it" })]);
+  expect(d.rootCause?.title).toBe("api-dev: events.amazonaws.com may not invoke it");
+  const named = run([f("target.exists", "fail", { subject: "api-dev", title: "api-dev does not exist" })]);
+  expect(named.rootCause?.title).toBe("api-dev does not exist");
+});

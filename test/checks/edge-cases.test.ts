@@ -399,3 +399,18 @@ test("bus named by ARN that does not exist reports the ARN's region", () => {
   });
   expect(one(s, "bus.exists").title).toBe(`no bus named ${BUS} in eu-west-1 (account ${ACCOUNT})`);
 });
+
+test("an AWS service event given for a default-bus rule is not a PutEvents mistake", () => {
+  const s = variant((s) => {
+    if (!s.rule.ok) return;
+    s.rule.value = { ...s.rule.value, busName: "default", arn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/${RULE}`, eventPattern: '{"source":["aws.s3"]}' };
+    s.publisher = null;
+    s.remoteMatch = null;
+    s.event = { origin: "file", input: { source: "aws.s3", "detail-type": "Object Created", detail: { bucket: { name: "b" } } } };
+  });
+  expect(one(s, "event.valid")).toMatchObject({ status: "pass" });
+  expect(one(s, "event.matches")).toMatchObject({ status: "pass" });
+  // The same source sent as a PutEvents entry is refused by the service.
+  const entry = variant((s) => (s.event = { origin: "flags", input: { ...APP_ENTRY, Source: "aws.s3" } }));
+  expect(one(entry, "event.valid")).toMatchObject({ status: "fail" });
+});
