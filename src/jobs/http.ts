@@ -162,7 +162,7 @@ export class JobHttp {
       if (response.ok) {
         const parsed = parseJson(text);
         if (!parsed.ok) {
-          throw new JobApiError("unknown-outcome", `the API answered the submit with HTTP ${response.status} but ${this.describeNonJson(text, response)}, not JSON`, {
+          throw new JobApiError("unknown-outcome", `the API answered the submit with HTTP ${response.status} but ${this.describeNonJson(text, response)} instead of JSON${gatewayNote(text, response)}`, {
             status: response.status,
             hint: "the job may have been created; course-doctor never re-sends a submit — check the API before submitting again",
           });
@@ -196,7 +196,7 @@ export class JobHttp {
     if (!response.ok) throw this.failure(response, text, `GET ${this.shown(url)}`);
     const parsed = parseJson(text);
     if (!parsed.ok) {
-      throw new JobApiError("not-json", `GET ${this.shown(url)} answered HTTP ${response.status} with ${this.describeNonJson(text, response)}, not JSON`, {
+      throw new JobApiError("not-json", `GET ${this.shown(url)} answered HTTP ${response.status} with ${this.describeNonJson(text, response)} instead of JSON${gatewayNote(text, response)}`, {
         status: response.status,
       });
     }
@@ -246,7 +246,9 @@ export class JobHttp {
   private failure(response: Response, text: string, where: string): JobApiError {
     const status = response.status;
     const said = this.apiMessage(text, response);
-    const detail = `HTTP ${status} from ${where}${said ? `: ${said}` : ""}`;
+    // A body that only repeats the status line adds nothing.
+    const meaningful = said !== "" && !new RegExp(`^(HTTP )?${status}\\b`).test(said) ? said : "";
+    const detail = `HTTP ${status} from ${where}${meaningful ? `: ${meaningful}` : ""}`;
     if (status === 401 || status === 403) {
       return new JobApiError("auth", `token missing or rejected (${detail})`, {
         status,
@@ -286,7 +288,7 @@ export class JobHttp {
     if (text.trim() === "") return "an empty body";
     if (looksLikeHtml(text, response)) {
       const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-      return `an HTML page${title ? ` ("${this.redact(shorten(title))}")` : ""} — a gateway or proxy error page?`;
+      return `an HTML page${title ? ` ("${this.redact(shorten(title))}")` : ""}`;
     }
     return `text ("${this.redact(shorten(text))}")`;
   }
@@ -339,6 +341,11 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   } catch {
     return { ok: false };
   }
+}
+
+/** Where an HTML page comes from when a JSON API sends one. */
+function gatewayNote(text: string, response: Response): string {
+  return looksLikeHtml(text, response) ? " (a gateway or proxy error page?)" : "";
 }
 
 function looksLikeHtml(text: string, response: Response): boolean {

@@ -113,6 +113,17 @@ describe("JobHttp.read", () => {
     expect(error.message).not.toContain("tok-SECRET-42");
   });
 
+  it("words a gateway's HTML page and a body that only repeats the status", async () => {
+    const { fetch } = scriptedFetch([html(), new Response("HTTP 429", { status: 429 })]);
+    const page = (await http(fetch, { readAttempts: 1 }).client.read(url, "x").catch((e: unknown) => e)) as JobApiError;
+    expect(page.message).toBe(
+      'could not read x: GET http://api.test/dev/course-status/c-1 answered HTTP 200 with an HTML page ("502 Bad Gateway") instead of JSON (a gateway or proxy error page?) (1 attempt)',
+    );
+    const { fetch: throttled } = scriptedFetch([new Response("HTTP 429", { status: 429 })]);
+    const bare = (await http(throttled, { readAttempts: 1 }).client.read(url, "x").catch((e: unknown) => e)) as JobApiError;
+    expect(bare.message).toBe("could not read x: HTTP 429 from GET http://api.test/dev/course-status/c-1 (1 attempt)");
+  });
+
   it("names an unreachable API by its origin", async () => {
     const { fetch } = scriptedFetch([refused()]);
     const error = (await http(fetch, { readAttempts: 2 }).client.read(url, "x").catch((e: unknown) => e)) as JobApiError;
