@@ -80,12 +80,9 @@ function publisherFinding(snapshot: Snapshot, ruleBus: string): Finding | null {
   const title = dest.unset
     ? `${name} has no ${busEnvVar}: it publishes to the default bus`
     : `${name}'s ${busEnvVar} is ${value}: ${why.replace(/^it publishes to .*$/, `the rule is on ${ruleBus}`)}`;
-  const detail = [
-    dest.unset
-      ? `A publisher that reads its bus from ${busEnvVar} and finds it unset calls PutEvents without EventBusName, which means the default bus; PutEvents still succeeds, and the event never reaches ${ruleBus}.`
-      : `PutEvents succeeds, and the event lands on a bus where this rule does not live.`,
-    "update-function-configuration replaces the whole set of variables: the command below merges into the current ones.",
-  ].join(" ");
+  const detail = dest.unset
+    ? `A publisher that reads its bus from ${busEnvVar} and finds it unset calls PutEvents without EventBusName, which means the default bus; PutEvents still succeeds, and the event never reaches ${ruleBus}.`
+    : `PutEvents succeeds, and the event lands on a bus where this rule does not live.`;
   return finding("publisher.bus", "fail", title, {
     subject: name,
     detail,
