@@ -5,7 +5,7 @@
 import { compileSubRules, type SubRule } from "./compile.js";
 import { InvalidEventError } from "./errors.js";
 import { explainSubRules, type MatchExplanation } from "./explain.js";
-import { flattenEvent } from "./flatten.js";
+import { flattenEvent, flattenForMatching } from "./flatten.js";
 import { matchSubRules } from "./match.js";
 
 export { InvalidPatternError, InvalidEventError } from "./errors.js";
@@ -34,7 +34,7 @@ class Compiled implements CompiledPattern {
     this.wanted = new Set([...keys].flatMap((k) => k.split(".")));
   }
   matches(event: object | string): boolean {
-    return matchSubRules(this.rules, flattenEvent(event, this.wanted));
+    return matchSubRules(this.rules, flattenForMatching(event, this.wanted));
   }
   explain(event: object | string): MatchExplanation {
     return explainSubRules(this.rules, flattenEvent(event));

@@ -180,7 +180,7 @@ export function numberFromLiteral(text: string): number | RawNumber {
 
 // A number token that may not survive JSON.parse: 16+ digits (with a dot inside) or an
 // exponent of 3+ digits. Strings that look like this only cost the slower reader.
-const MAYBE_INEXACT = /\d[\d.]{15}|[eE][+-]?\d{3}/;
+const MAYBE_INEXACT = /[:,[]\s*-?\d(?:[\d.eE+-]{15}|[\d.]*[eE][-+]?\d{3})/;
 
 /**
  * Parses event text fast: `JSON.parse` when no number literal could lose precision,

@@ -4,34 +4,52 @@
  * that can possibly match it, plus the few rules that have no exact-valued field.
  */
 import { compileSubRules, type CompiledField, type SubRule } from "./compile.js";
-import { flattenEvent, ValueKind, type FlatValue } from "./flatten.js";
+import { flattenForMatching, ValueKind, type FlatValue } from "./flatten.js";
 import { matchSubRule } from "./match.js";
 
 interface Entry {
   name: string;
   rule: SubRule;
   order: number;
+  id: number;
 }
 
-function indexKeys(field: CompiledField): string[] | undefined {
+/** Posting lists of one field, by the kind of exact value. */
+interface FieldIndex {
+  key: string;
+  strings: Map<string, Entry[]>;
+  numbers: Map<number, Entry[]>;
+  rawNumbers: Map<string, Entry[]>;
+  literals: Map<string, Entry[]>;
+}
+
+type IndexKey = ["strings", string] | ["numbers", number] | ["rawNumbers", string] | ["literals", string];
+
+/** The exact values of a field usable as index keys, or undefined when the field has other alternatives. */
+function indexKeys(field: CompiledField): IndexKey[] | undefined {
   if (field.absent || field.matchers.length === 0) return undefined;
-  const keys: string[] = [];
+  const keys: IndexKey[] = [];
   for (const m of field.matchers) {
-    if (m.kind === "string") keys.push(`s${m.value}`);
-    else if (m.kind === "number") keys.push(`n${String(m.value)}`);
-    else if (m.kind === "raw-number") keys.push(`r${m.text}`);
-    else if (m.kind === "literal") keys.push(`l${m.value}`);
+    if (m.kind === "string") keys.push(["strings", m.value]);
+    else if (m.kind === "number") keys.push(["numbers", m.value === 0 ? 0 : m.value]);
+    else if (m.kind === "raw-number") keys.push(["rawNumbers", m.text]);
+    else if (m.kind === "literal") keys.push(["literals", m.value]);
     else return undefined;
   }
   return keys;
 }
 
-function valueKeys(v: FlatValue, out: string[]): void {
-  if (v.kind === ValueKind.String) out.push(`s${v.text}`);
+function postings(index: FieldIndex, v: FlatValue, visit: (list: Entry[]) => void): void {
+  let list: Entry[] | undefined;
+  if (v.kind === ValueKind.String) list = index.strings.get(v.text);
   else if (v.kind === ValueKind.Number) {
-    if (!Number.isNaN(v.num)) out.push(`n${String(v.num)}`);
-    out.push(`r${v.text}`);
-  } else out.push(`l${v.text}`);
+    if (!Number.isNaN(v.num)) {
+      list = index.numbers.get(v.num === 0 ? 0 : v.num);
+      if (list) visit(list);
+    }
+    list = index.rawNumbers.get(v.text);
+  } else list = index.literals.get(v.text);
+  if (list) visit(list);
 }
 
 /** A set of named rules; `matchingRules(event)` answers which of them the event hits. */
@@ -39,7 +57,7 @@ export class RuleSet {
   private entries: Entry[] = [];
   private names = new Map<string, number>();
   private dirty = true;
-  private index = new Map<string, Map<string, Entry[]>>();
+  private index: FieldIndex[] = [];
   private unindexed: Entry[] = [];
   private wanted = new Set<string>();
   private seen = new Uint32Array(0);
@@ -53,7 +71,7 @@ export class RuleSet {
       order = this.names.size;
       this.names.set(name, order);
     }
-    for (const rule of rules) this.entries.push({ name, rule, order });
+    for (const rule of rules) this.entries.push({ name, rule, order, id: 0 });
     this.dirty = true;
     return this;
   }
@@ -79,38 +97,40 @@ export class RuleSet {
   /** The names of the rules the event matches, in the order the rules were added. */
   matchingRules(event: object | string): string[] {
     if (this.dirty) this.build();
-    const flat = flattenEvent(event, this.wanted);
-    const stamp = ++this.stamp;
-    if (stamp === 0xffffffff) {
+    const flat = flattenForMatching(event, this.wanted);
+    if (++this.stamp === 0xffffffff) {
       this.seen.fill(0);
       this.stamp = 1;
     }
-    const hits = new Set<number>();
-    const check = (entry: Entry, id: number) => {
-      if (this.seen[id] === this.stamp) return;
-      this.seen[id] = this.stamp;
-      if (!hits.has(entry.order) && matchSubRule(entry.rule, flat)) hits.add(entry.order);
-    };
-    const keys: string[] = [];
-    for (const [field, byValue] of this.index) {
-      const values = flat.fields.get(field);
-      if (values === undefined) continue;
-      for (const v of values) {
-        keys.length = 0;
-        valueKeys(v, keys);
-        for (const key of keys) {
-          const list = byValue.get(key);
-          if (list) for (const entry of list) check(entry, this.entryIds.get(entry)!);
-        }
+    const stamp = this.stamp;
+    const seen = this.seen;
+    const matched = this.matched;
+    const hits: number[] = [];
+    const consider = (entry: Entry) => {
+      if (seen[entry.id] === stamp) return;
+      seen[entry.id] = stamp;
+      if (matched[entry.order] !== stamp && matchSubRule(entry.rule, flat)) {
+        matched[entry.order] = stamp;
+        hits.push(entry.order);
       }
+    };
+    const visit = (list: Entry[]) => {
+      for (let i = 0; i < list.length; i++) consider(list[i]!);
+    };
+    for (let f = 0; f < this.index.length; f++) {
+      const fieldIndex = this.index[f]!;
+      const values = flat.fields.get(fieldIndex.key);
+      if (values === undefined) continue;
+      for (let j = 0; j < values.length; j++) postings(fieldIndex, values[j]!, visit);
     }
-    for (const entry of this.unindexed) check(entry, this.entryIds.get(entry)!);
-    if (hits.size === 0) return [];
-    const names = this.ruleNames;
-    return [...hits].sort((a, b) => a - b).map((order) => names[order]!);
+    for (let i = 0; i < this.unindexed.length; i++) consider(this.unindexed[i]!);
+    if (hits.length === 0) return [];
+    if (hits.length > 1) hits.sort((a, b) => a - b);
+    return hits.map((order) => this.nameList[order]!);
   }
 
-  private entryIds = new Map<Entry, number>();
+  private matched = new Uint32Array(0);
+  private nameList: string[] = [];
 
   private build(): void {
     // Renumber rule order after removals.
@@ -119,41 +139,49 @@ export class RuleSet {
     this.names = orders;
     for (const e of this.entries) e.order = orders.get(e.name)!;
 
+    const countKey = (field: string, k: IndexKey) => `${field}\u0000${k[0]}\u0000${String(k[1])}`;
     const counts = new Map<string, number>();
     for (const e of this.entries) {
       for (const f of e.rule.fields) {
         const keys = indexKeys(f);
-        if (keys) for (const k of keys) counts.set(`${f.key}\u0000${k}`, (counts.get(`${f.key}\u0000${k}`) ?? 0) + 1);
+        if (keys) for (const k of keys) counts.set(countKey(f.key, k), (counts.get(countKey(f.key, k)) ?? 0) + 1);
       }
     }
-    this.index = new Map();
+    const byField = new Map<string, FieldIndex>();
     this.unindexed = [];
     this.wanted = new Set();
-    this.entryIds = new Map();
-    this.entries.forEach((e, i) => this.entryIds.set(e, i));
+    this.entries.forEach((e, i) => (e.id = i));
     this.seen = new Uint32Array(this.entries.length);
+    this.matched = new Uint32Array(this.names.size);
+    this.nameList = [...this.names.keys()];
     this.stamp = 0;
     for (const e of this.entries) {
-      let best: { field: CompiledField; keys: string[]; cost: number } | undefined;
+      // Index each sub-rule under its rarest exact-valued field: few candidates per event.
+      let best: { field: CompiledField; keys: IndexKey[]; cost: number } | undefined;
       for (const f of e.rule.fields) {
         for (const step of f.key.split(".")) this.wanted.add(step);
         const keys = indexKeys(f);
         if (!keys) continue;
-        const cost = keys.reduce((sum, k) => sum + (counts.get(`${f.key}\u0000${k}`) ?? 0), 0);
+        const cost = keys.reduce((sum, k) => sum + (counts.get(countKey(f.key, k)) ?? 0), 0);
         if (!best || cost < best.cost) best = { field: f, keys, cost };
       }
       if (!best) {
         this.unindexed.push(e);
         continue;
       }
-      let byValue = this.index.get(best.field.key);
-      if (!byValue) this.index.set(best.field.key, (byValue = new Map()));
-      for (const k of best.keys) {
-        const list = byValue.get(k);
+      let fieldIndex = byField.get(best.field.key);
+      if (!fieldIndex) {
+        fieldIndex = { key: best.field.key, strings: new Map(), numbers: new Map(), rawNumbers: new Map(), literals: new Map() };
+        byField.set(best.field.key, fieldIndex);
+      }
+      for (const [kind, value] of best.keys) {
+        const map = fieldIndex[kind] as Map<string | number, Entry[]>;
+        const list = map.get(value);
         if (list) list.push(e);
-        else byValue.set(k, [e]);
+        else map.set(value, [e]);
       }
     }
+    this.index = [...byField.values()];
     this.dirty = false;
   }
 }

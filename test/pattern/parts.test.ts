@@ -106,3 +106,20 @@ describe("lintPattern", () => {
     expect(codes({ source: ["a"] }, { source: "b" })).toContain("sample-does-not-match");
   });
 });
+
+describe("event text scanner", () => {
+  it("gives the same verdicts as the object reader on unusual text", async () => {
+    const { matchesPattern } = await import("../../src/pattern/index.js");
+    const p = { "": ["empty key"], a: { "b\"c": ["q\u00e9\n"] }, n: [1e21], skipped: [{ exists: false }] };
+    const text = '{ "other": {"x": [1, {"y": "\\u0041"}], "z": -0.5e-3}, "": "empty key", "a": {"b\\"c": "q\\u00e9\\n"}, "n": 1E+21 }';
+    expect(matchesPattern(p, text)).toBe(true);
+    expect(matchesPattern(p, JSON.parse(text))).toBe(true);
+  });
+
+  it("rejects invalid text even in parts no rule reads", async () => {
+    const { matchesPattern, InvalidEventError } = await import("../../src/pattern/index.js");
+    expect(() => matchesPattern({ a: ["1"] }, '{"a": "1", "junk": [1,,2]}')).toThrow(InvalidEventError);
+    expect(() => matchesPattern({ a: ["1"] }, '{"a": "1"} trailing')).toThrow(InvalidEventError);
+    expect(() => matchesPattern({ a: ["1"] }, "[]")).toThrow(/JSON object/);
+  });
+});
