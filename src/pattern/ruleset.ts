@@ -39,6 +39,22 @@ function indexKeys(field: CompiledField): IndexKey[] | undefined {
   return keys;
 }
 
+/** Sub-rules indexed by the string values of two fields at once (e.g. source and detail-type). */
+interface PairIndex {
+  a: string;
+  b: string;
+  map: Map<string, Map<string, Entry[]>>;
+}
+
+function stringValues(keys: IndexKey[]): string[] | undefined {
+  const out: string[] = [];
+  for (const [kind, value] of keys) {
+    if (kind !== "strings") return undefined;
+    out.push(value);
+  }
+  return out;
+}
+
 function postings(index: FieldIndex, v: FlatValue, visit: (list: Entry[]) => void): void {
   let list: Entry[] | undefined;
   if (v.kind === ValueKind.String) list = index.strings.get(v.text);
@@ -58,6 +74,7 @@ export class RuleSet {
   private names = new Map<string, number>();
   private dirty = true;
   private index: FieldIndex[] = [];
+  private pairs: PairIndex[] = [];
   private unindexed: Entry[] = [];
   private wanted = new Set<string>();
   private seen = new Uint32Array(0);
@@ -117,6 +134,23 @@ export class RuleSet {
     const visit = (list: Entry[]) => {
       for (let i = 0; i < list.length; i++) consider(list[i]!);
     };
+    for (let p = 0; p < this.pairs.length; p++) {
+      const pair = this.pairs[p]!;
+      const va = flat.fields.get(pair.a);
+      if (va === undefined) continue;
+      const vb = flat.fields.get(pair.b);
+      if (vb === undefined) continue;
+      for (let i = 0; i < va.length; i++) {
+        if (va[i]!.kind !== ValueKind.String) continue;
+        const sub = pair.map.get(va[i]!.text);
+        if (sub === undefined) continue;
+        for (let j = 0; j < vb.length; j++) {
+          if (vb[j]!.kind !== ValueKind.String) continue;
+          const list = sub.get(vb[j]!.text);
+          if (list) visit(list);
+        }
+      }
+    }
     for (let f = 0; f < this.index.length; f++) {
       const fieldIndex = this.index[f]!;
       const values = flat.fields.get(fieldIndex.key);
@@ -148,6 +182,7 @@ export class RuleSet {
       }
     }
     const byField = new Map<string, FieldIndex>();
+    const pairs = new Map<string, PairIndex>();
     this.unindexed = [];
     this.wanted = new Set();
     this.entries.forEach((e, i) => (e.id = i));
@@ -157,13 +192,32 @@ export class RuleSet {
     this.stamp = 0;
     for (const e of this.entries) {
       // Index each sub-rule under its rarest exact-valued field: few candidates per event.
-      let best: { field: CompiledField; keys: IndexKey[]; cost: number } | undefined;
+      const candidates: { field: CompiledField; keys: IndexKey[]; cost: number }[] = [];
       for (const f of e.rule.fields) {
         for (const step of f.key.split(".")) this.wanted.add(step);
         const keys = indexKeys(f);
         if (!keys) continue;
-        const cost = keys.reduce((sum, k) => sum + (counts.get(countKey(f.key, k)) ?? 0), 0);
-        if (!best || cost < best.cost) best = { field: f, keys, cost };
+        candidates.push({ field: f, keys, cost: keys.reduce((sum, k) => sum + (counts.get(countKey(f.key, k)) ?? 0), 0) });
+      }
+      candidates.sort((x, y) => x.cost - y.cost);
+      const best = candidates[0];
+      const second = candidates[1];
+      const sa = best && stringValues(best.keys);
+      const sb = second && stringValues(second.keys);
+      if (best && second && sa && sb && sa.length * sb.length <= 64) {
+        const id = `${best.field.key}\u0000${second.field.key}`;
+        let pair = pairs.get(id);
+        if (!pair) pairs.set(id, (pair = { a: best.field.key, b: second.field.key, map: new Map() }));
+        for (const x of sa) {
+          let sub = pair.map.get(x);
+          if (!sub) pair.map.set(x, (sub = new Map()));
+          for (const y of sb) {
+            const list = sub.get(y);
+            if (list) list.push(e);
+            else sub.set(y, [e]);
+          }
+        }
+        continue;
       }
       if (!best) {
         this.unindexed.push(e);
@@ -182,6 +236,7 @@ export class RuleSet {
       }
     }
     this.index = [...byField.values()];
+    this.pairs = [...pairs.values()];
     this.dirty = false;
   }
 }
