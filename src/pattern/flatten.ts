@@ -131,7 +131,10 @@ function addLeaf(value: unknown, path: string, fields: Map<string, FlatValue[]>,
     leaf = { kind: ValueKind.Number, text: JSON.stringify(value), num: Number.isFinite(value) ? value : NaN, membership, raw: value };
   } else if (value instanceof RawNumber) leaf = { kind: ValueKind.Number, text: value.text, num: NaN, membership, raw: value };
   else if (typeof value === "boolean" || value === null) leaf = { kind: ValueKind.Literal, text: String(value), num: NaN, membership, raw: value };
-  else if (typeof value === "bigint") leaf = { kind: ValueKind.Number, text: value.toString(), num: NaN, membership, raw: value };
+  else if (typeof value === "bigint") {
+    const text = value.toString();
+    leaf = { kind: ValueKind.Number, text, num: isExactDoubleLiteral(text) ? Number(text) : NaN, membership, raw: value };
+  }
   else return;
   const list = fields.get(path);
   if (list) list.push(leaf);

@@ -5,7 +5,7 @@
 import { compileSubRules, type SubRule } from "./compile.js";
 import { InvalidEventError } from "./errors.js";
 import { explainSubRules, type MatchExplanation } from "./explain.js";
-import { flattenEvent, flattenForMatching } from "./flatten.js";
+import { flattenForMatching } from "./flatten.js";
 import { matchSubRules } from "./match.js";
 
 export { InvalidPatternError, InvalidEventError } from "./errors.js";
@@ -37,7 +37,8 @@ class Compiled implements CompiledPattern {
     return matchSubRules(this.rules, flattenForMatching(event, this.wanted));
   }
   explain(event: object | string): MatchExplanation {
-    return explainSubRules(this.rules, flattenEvent(event));
+    // The same reading as matches(), without pruning: hints look at every field.
+    return explainSubRules(this.rules, flattenForMatching(event, undefined));
   }
 }
 

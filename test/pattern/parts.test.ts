@@ -123,3 +123,13 @@ describe("event text scanner", () => {
     expect(() => matchesPattern({ a: ["1"] }, "[]")).toThrow(/JSON object/);
   });
 });
+
+describe("duplicate keys in event text", () => {
+  it("keeps every value, as EventBridge's streaming reader does, in matching and explanations alike", async () => {
+    const { matchesPattern, explainMatch } = await import("../../src/pattern/index.js");
+    const text = '{"a": "2", "a": "1"}';
+    expect(matchesPattern({ a: ["1"] }, text)).toBe(true);
+    expect(explainMatch({ a: ["1"] }, text).matches).toBe(true);
+    expect(explainMatch({ a: ["3"] }, text).mismatches[0]!.actual).toEqual(["2", "1"]);
+  });
+});
