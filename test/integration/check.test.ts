@@ -173,7 +173,7 @@ describe("check against moto", () => {
       name: "a rule without targets",
       rootCause: "targets.present",
       seed: async () => {
-        const names = await seed.ingestor();
+        const names = await seed.ingestor({ publisherEnv: { EVENT_BUS_NAME: "agent2-empty-dev", API_TOKEN: PUBLISHER_SECRET } });
         await seed.bus("agent2-empty-dev");
         await seed.rule({ name: "agent2-no-targets-dev", bus: "agent2-empty-dev", pattern: { source: ["agent2.ingestor"] } });
         return ["--bus", "agent2-empty-dev", "--rule", "agent2-no-targets-dev", "--publisher", names.publisher, ...APP_EVENT];
