@@ -10,7 +10,7 @@ import { buildProgram } from "./program.js";
 export async function main(argv: string[], io: Io): Promise<number> {
   const result = { exitCode: ExitCode.Ok as number };
   const verbose = argv.includes("-v") || argv.includes("--verbose");
-  const program = buildProgram(io, result);
+  const program = buildProgram(io, result, argv);
   if (argv.length === 0) {
     io.stderr.write(program.helpInformation());
     return ExitCode.CannotRun;

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runBin, runCli } from "../helpers/cli.js";
 
@@ -25,6 +26,24 @@ describe("the command line", () => {
     const result = await runCli([]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("Usage: course-doctor");
+  });
+
+  it("the built bin's saved --help is exactly what the CLI prints, and --version is the package's", async () => {
+    const [saved, built, inProcess, version] = await Promise.all([runBin(["--help"]), runBin(["--help", "--no-color"]), runCli(["--help"]), runBin(["--version"])]);
+    expect(saved.code).toBe(0);
+    expect(saved.stdout).toBe(built.stdout);
+    expect(saved.stdout).toBe(inProcess.stdout);
+    expect(saved.stdout).toMatch(/^\s+pattern\b/m);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version);
+  });
+
+  it("a command sets up only itself, yet a mistyped one still gets a suggestion", async () => {
+    const typo = await runCli(["patern", "test"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/Did you mean pattern\?/);
+    const inner = await runCli(["pattern", "--help"]);
+    expect(inner.stdout).toContain("test");
+    expect(inner.stdout).not.toMatch(/^\s+check\b/m);
   });
 
   it("the built bin answers --help with exit code 0 and no AWS SDK warning", async () => {
