@@ -104,19 +104,19 @@ async function report(
   durationMs: number,
   options: { offline: boolean },
 ): Promise<number> {
-  const render = { chalk: ctx.out.chalk, columns: ctx.out.columns, command: "check" };
+  const render = { chalk: ctx.out.chalk, columns: ctx.out.columns, command: ctx.commandLine };
   const diagnoses = snapshots.map((snapshot) => diagnoseSnapshot(snapshot, { strict: request.strict, durationMs, offline: options.offline }));
   const nothingRan = snapshots.every((snapshot) => !snapshot.identity.ok && isFatalFailure(snapshot.identity));
   let code: number;
   if (diagnoses.length === 1 && !request.all) {
     const diagnosis = diagnoses[0]!;
     ctx.out.result(renderReport(format, diagnosis, render));
-    await appendStepSummary(ctx.io.env, renderReport("markdown", diagnosis, render));
+    noteStepSummary(ctx, await appendStepSummary(ctx.io.env, renderReport("markdown", diagnosis, render)));
     code = exitCodeFor(diagnosis, { strict: request.strict });
   } else {
     const set = diagnosisSet(diagnoses, snapshots, durationMs, request.strict);
     ctx.out.result(renderReportSet(format, set, render));
-    await appendStepSummary(ctx.io.env, renderReportSet("markdown", set, render));
+    noteStepSummary(ctx, await appendStepSummary(ctx.io.env, renderReportSet("markdown", set, render)));
     code = Math.max(...diagnoses.map((diagnosis) => exitCodeFor(diagnosis, { strict: request.strict })));
   }
   return nothingRan ? ExitCode.CannotRun : code;
@@ -205,4 +205,11 @@ function credentialHint(reason: string): string {
   return reason === "unreachable"
     ? "check --endpoint-url / AWS_ENDPOINT_URL and your network"
     : "configure credentials (aws configure, aws sso login, AWS_PROFILE) or pass --profile";
+}
+
+/** Says where the job summary went, or why it could not be written (the report itself still counts). */
+function noteStepSummary(ctx: CommandContext, written: Awaited<ReturnType<typeof appendStepSummary>>): void {
+  if (written === undefined) return;
+  if (written.error !== undefined) ctx.out.warn(`could not append the report to the GitHub job summary (${written.path}): ${written.error}`);
+  else ctx.out.debug(`report appended to the GitHub job summary (${written.path})`);
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { LoadedConfig } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { requireDuration } from "../util/duration.js";
+import { commandLine } from "../util/shell.js";
 import type { Io } from "./io.js";
 import { Output, resolveOutputOptions } from "./output.js";
 
@@ -40,6 +41,8 @@ export interface CommandContext {
   config(): Promise<LoadedConfig>;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
+  /** The command line as run (`course-doctor check --bus …`), secret values masked. */
+  commandLine: string;
   /**
    * Checks the format against the ones this command supports and returns it.
    * A format the command lacks is a usage error.
@@ -89,6 +92,8 @@ export function createContext(command: Command, io: Io): CommandContext {
     out,
     global,
     signal: io.interrupt,
+    // commander keeps the arguments it was given as rawArgs (not in its typings).
+    commandLine: commandLine((rootOf(command) as Command & { rawArgs?: string[] }).rawArgs ?? []),
     config: () => (config ??= import("../config/load.js").then(({ loadConfig }) => loadConfig({ cwd: io.cwd, path: global.config, envName: global.env }))),
     format<F extends Format>(supported: readonly F[]): F {
       if (!(supported as readonly Format[]).includes(global.format)) {
@@ -97,4 +102,10 @@ export function createContext(command: Command, io: Io): CommandContext {
       return global.format as F;
     },
   };
+}
+
+function rootOf(command: Command): Command {
+  let root = command;
+  while (root.parent) root = root.parent;
+  return root;
 }

@@ -1,3 +1,4 @@
+import { shellWord } from "../util/shell.js";
 // Text helpers shared by the renderers: counting, wrapping, telling commands from prose,
 // and showing evidence values briefly. Pure and colorless.
 import type { Diagnosis, DiagnosisStatus, Finding, FindingStatus } from "../model/finding.js";
@@ -177,10 +178,6 @@ export function rootCauseFinding(diagnosis: Diagnosis): Finding | undefined {
 }
 
 // Quotes a word for a POSIX shell only when it needs it (names and ARNs never do).
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9._\-:/=@+,%]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The commands that check this pipeline again: a re-run of `check`, and a probe. */
 export function followUpCommands(diagnosis: Diagnosis, command: string | undefined): { check: string; probe: string } {
   const target = diagnosis.target;
