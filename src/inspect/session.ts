@@ -1,0 +1,69 @@
+/**
+ * What `rule` and `policy` share: one collection session under the command's deadline, and
+ * the collected pipeline of one rule (through the same collector `check` uses).
+ */
+import { Aws } from "../aws/clients.js";
+import { CollectSession, collectSnapshot } from "../aws/collect.js";
+import { isFatalFailure } from "../aws/errors.js";
+import type { CommandContext } from "../cli/context.js";
+import type { PipelineRequest } from "../cli/pipeline-options.js";
+import { VERSION } from "../cli/program.js";
+import { AwsAccessError } from "../errors.js";
+import type { Collected, RuleElsewhere, Snapshot } from "../model/snapshot.js";
+
+/** Opens an AWS session for the request; `use` runs with it and the clients are closed after. */
+export async function withSession<T>(ctx: CommandContext, request: PipelineRequest, use: (session: CollectSession) => Promise<T>): Promise<T> {
+  const aws = new Aws({
+    region: request.region,
+    profile: request.profile,
+    endpointUrl: request.endpointUrl,
+    timeoutMs: ctx.global.awsTimeoutMs,
+    interrupt: ctx.signal,
+    env: ctx.io.env,
+  });
+  try {
+    return await use(new CollectSession(aws, { tool: `course-doctor ${VERSION}` }));
+  } finally {
+    aws.destroy();
+  }
+}
+
+/** Collects one rule's pipeline; no credentials or no endpoint is an error (exit 2), not a finding. */
+export async function collectRule(session: CollectSession, request: PipelineRequest, rule: string): Promise<Snapshot> {
+  const snapshot = await collectSnapshot(session, {
+    bus: request.bus,
+    rule,
+    function: null,
+    publisher: null,
+    busEnvVar: request.busEnvVar,
+    event: null,
+    // The shortest window: these commands show no metrics or logs.
+    sinceMs: 60_000,
+    peekDlq: false,
+  });
+  if (!snapshot.identity.ok && isFatalFailure(snapshot.identity)) {
+    throw new AwsAccessError(`cannot reach AWS: ${snapshot.identity.error}`, {
+      hint:
+        snapshot.identity.reason === "unreachable"
+          ? "check --endpoint-url / AWS_ENDPOINT_URL and your network"
+          : "configure credentials (aws configure, aws sso login, AWS_PROFILE) or pass --profile",
+    });
+  }
+  return snapshot;
+}
+
+/** Rules named `rule` on every bus but `busName` (the "rule on another bus" trap). */
+export async function findSameNameRules(session: CollectSession, rule: string, busName: string): Promise<Collected<RuleElsewhere[]>> {
+  const buses = await session.busNames();
+  if (!buses.ok) return buses;
+  const others = buses.value.filter((name) => name !== busName);
+  const listed = await Promise.all(others.map((bus) => session.rules(bus, rule)));
+  const found: RuleElsewhere[] = [];
+  for (const [index, result] of listed.entries()) {
+    if (!result.ok) continue;
+    for (const match of result.value) if (match.Name === rule) found.push({ bus: others[index]!, arn: match.Arn ?? "", state: match.State ?? "ENABLED" });
+  }
+  const failed = listed.find((result) => !result.ok);
+  if (failed && !failed.ok && found.length === 0) return failed;
+  return { ok: true, value: found };
+}
