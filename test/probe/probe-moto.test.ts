@@ -1,0 +1,154 @@
+/** `probe` end to end against moto: a rule whose target is a CloudWatch Logs group (moto delivers there). */
+import { DescribeLogGroupsCommand, DescribeResourcePoliciesCommand, CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { MOTO_ACCOUNT, MOTO_REGION, motoEnv, startMoto, type Moto } from "../helpers/moto.js";
+import { Seeder } from "../helpers/seed.js";
+
+let moto: Moto;
+let seed: Seeder;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  seed = new Seeder(moto);
+  env = motoEnv(moto);
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  seed.forget();
+});
+
+const EVENT = ["--source", "shop.orders", "--detail-type", "Order Created", "--detail", '{"id":"1"}'];
+
+async function logsPipeline(): Promise<{ bus: string; rule: string; group: string }> {
+  const bus = "orders";
+  const rule = "order-created";
+  const group = "/aws/events/orders-audit";
+  await seed.bus(bus);
+  await seed.rule({ name: rule, bus, pattern: { source: ["shop.orders"], "detail-type": ["Order Created"] } });
+  await seed.logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+  await seed.target(rule, bus, `arn:aws:logs:${MOTO_REGION}:${MOTO_ACCOUNT}:log-group:${group}`);
+  return { bus, rule, group };
+}
+
+interface Report {
+  status: string;
+  findings: Array<{ id: string; status: string; title: string; detail?: string; evidence?: Record<string, unknown> }>;
+}
+
+function parse(stdout: string): Report {
+  return JSON.parse(stdout) as Report;
+}
+
+async function traceLeftovers(rule: string, bus: string) {
+  const targets = (await seed.events.send(new ListTargetsByRuleCommand({ Rule: rule, EventBusName: bus }))).Targets ?? [];
+  const groups = (await seed.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/aws/events/course-doctor-trace-" }))).logGroups ?? [];
+  const policies = ((await seed.logs.send(new DescribeResourcePoliciesCommand({}))).resourcePolicies ?? []).filter((p) => p.policyName?.startsWith("course-doctor-trace-"));
+  return { targets: targets.filter((t) => t.Id?.startsWith("course-doctor-trace-")), groups, policies };
+}
+
+describe("probe against moto", () => {
+  it("finds the marker in the log group target: delivered, exit 0", async () => {
+    const p = await logsPipeline();
+    const result = await runCli(["probe", "--format", "json", "--bus", p.bus, "--rule", p.rule, ...EVENT, "--probe-timeout", "15s"], { env });
+    expect(result.code, result.stderr).toBe(0);
+    const report = parse(result.stdout);
+    expect(report.findings.map((f) => [f.id, f.status])).toEqual([
+      ["probe.accepted", "pass"],
+      ["probe.delivered", "pass"],
+    ]);
+    expect(report.findings[1]!.evidence).toMatchObject({ logGroup: p.group, via: "target" });
+  });
+
+  it("--trace finds the probe in its temporary log group and removes what it added", async () => {
+    const p = await logsPipeline();
+    // Evidence only through the trace: the rule's own target is a queue.
+    await seed.events.send(new (await import("@aws-sdk/client-eventbridge")).RemoveTargetsCommand({ Rule: p.rule, EventBusName: p.bus, Ids: ["target-1"] }));
+    const queue = await seed.queue("orders-q");
+    await seed.target(p.rule, p.bus, queue.arn);
+    const result = await runCli(["probe", "--format", "json", "--trace", "--bus", p.bus, "--rule", p.rule, ...EVENT, "--probe-timeout", "15s"], { env });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const delivered = parse(result.stdout).findings.find((f) => f.id === "probe.delivered")!;
+    expect(delivered.evidence).toMatchObject({ via: "trace" });
+    expect(typeof delivered.evidence!.latencyMs).toBe("number");
+    expect(await traceLeftovers(p.rule, p.bus)).toEqual({ targets: [], groups: [], policies: [] });
+  });
+
+  it("explains a pattern that does not match: not delivered, exit 1", async () => {
+    const p = await logsPipeline();
+    const result = await runCli(
+      ["probe", "--format", "json", "--bus", p.bus, "--rule", p.rule, "--source", "shop.orders", "--detail-type", "order created", "--probe-timeout", "5s"],
+      { env },
+    );
+    expect(result.code).toBe(1);
+    const delivered = parse(result.stdout).findings.find((f) => f.id === "probe.delivered")!;
+    expect(delivered.status).toBe("fail");
+    expect(delivered.detail).toContain("detail-type");
+  });
+
+  it("times out without a place to find evidence: exit 3", async () => {
+    const p = await logsPipeline();
+    const { RemoveTargetsCommand } = await import("@aws-sdk/client-eventbridge");
+    await seed.events.send(new RemoveTargetsCommand({ Rule: p.rule, EventBusName: p.bus, Ids: ["target-1"] }));
+    const queue = await seed.queue("orders-q");
+    await seed.target(p.rule, p.bus, queue.arn);
+    const result = await runCli(["probe", "--format", "json", "--bus", p.bus, "--rule", p.rule, ...EVENT, "--probe-timeout", "2s"], { env });
+    expect(result.code, result.stderr).toBe(3);
+    const report = parse(result.stdout) as Report & { notes: string[] };
+    const delivered = report.findings.find((f) => f.id === "probe.delivered")!;
+    expect(delivered.status).toBe("fail");
+    expect(delivered.title).toContain("no evidence within 2s");
+    expect(report.notes.join("\n")).toContain("use --trace");
+  });
+
+  it("a PutEvents HTTP error (moto: Lambda target) is probe.accepted error, exit 1", async () => {
+    const p = await logsPipeline();
+    const fn = await seed.fn("orders-fn");
+    await seed.target(p.rule, p.bus, fn, { Id: "fn" });
+    const result = await runCli(["probe", "--format", "json", "--bus", p.bus, "--rule", p.rule, ...EVENT, "--probe-timeout", "2s"], { env });
+    expect(result.code, result.stderr).toBe(1);
+    const accepted = parse(result.stdout).findings.find((f) => f.id === "probe.accepted")!;
+    expect(accepted.status).toBe("error");
+  });
+
+  it("a rule that does not exist is bad input: exit 2", async () => {
+    const p = await logsPipeline();
+    const result = await runCli(["probe", "--bus", p.bus, "--rule", "nope", ...EVENT], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("rule nope does not exist on bus orders");
+  });
+
+  it("removes the trace target, log group and policy when interrupted mid-wait", async () => {
+    const p = await logsPipeline();
+    const { RemoveTargetsCommand } = await import("@aws-sdk/client-eventbridge");
+    await seed.events.send(new RemoveTargetsCommand({ Rule: p.rule, EventBusName: p.bus, Ids: ["target-1"] }));
+    const controller = new AbortController();
+    const running = runCli(["probe", "--format", "json", "--trace", "--bus", p.bus, "--rule", p.rule, ...EVENT, "--probe-timeout", "60s"], { env, interrupt: controller.signal });
+    // Wait until the trace target is in place (the first resend comes only after 5s), then interrupt.
+    let seen = false;
+    for (let i = 0; i < 50 && !seen; i++) {
+      seen = (await traceLeftovers(p.rule, p.bus)).targets.length > 0;
+      if (!seen) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).toBe(true);
+    controller.abort();
+    const result = await running;
+    expect(result.code).toBe(130);
+    expect(await traceLeftovers(p.rule, p.bus)).toEqual({ targets: [], groups: [], policies: [] });
+  });
+
+  it("--cleanup removes leftovers of a killed run", async () => {
+    const p = await logsPipeline();
+    await seed.logs.send(new CreateLogGroupCommand({ logGroupName: "/aws/events/course-doctor-trace-dead1", tags: { "course-doctor": "probe-trace" } }));
+    await seed.target(p.rule, p.bus, `arn:aws:logs:${MOTO_REGION}:${MOTO_ACCOUNT}:log-group:/aws/events/course-doctor-trace-dead1`, { Id: "course-doctor-trace-dead1" });
+    const result = await runCli(["probe", "--cleanup", "--bus", p.bus], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("course-doctor-trace-dead1");
+    expect(await traceLeftovers(p.rule, p.bus)).toEqual({ targets: [], groups: [], policies: [] });
+  });
+});

@@ -1,0 +1,86 @@
+/** The probe's PutEvents handling with aws-sdk-client-mock: entry failures inside an HTTP 200. */
+import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { Aws } from "../../src/aws/clients.js";
+import type { PipelineRequest } from "../../src/cli/pipeline-options.js";
+import { evidenceGroupOf, probeEntry, probePipeline } from "../../src/probe/probe.js";
+
+const events = mockClient(EventBridgeClient);
+const logs = mockClient(CloudWatchLogsClient);
+
+function request(): PipelineRequest {
+  return {
+    bus: "orders",
+    rule: "order-created",
+    all: false,
+    function: null,
+    publisher: null,
+    busEnvVar: "EVENT_BUS_NAME",
+    event: { origin: "flags", input: { source: "shop.orders", "detail-type": "Order Created", detail: { id: "1" } } },
+    sinceMs: 3_600_000,
+    strict: false,
+    peekDlq: false,
+    region: "us-east-1",
+    profile: undefined,
+    endpointUrl: undefined,
+  } as PipelineRequest;
+}
+
+function aws(): Aws {
+  return new Aws({ region: "us-east-1", timeoutMs: 10_000, env: {}, clients: { events: new EventBridgeClient({ region: "us-east-1" }), logs: new CloudWatchLogsClient({ region: "us-east-1" }) } });
+}
+
+beforeEach(() => {
+  events.reset();
+  logs.reset();
+  events.on(DescribeRuleCommand).resolves({ Arn: "arn:aws:events:us-east-1:123456789012:rule/orders/order-created", EventPattern: '{"source":["shop.orders"]}' });
+  events.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: "fn", Arn: "arn:aws:lambda:us-east-1:123456789012:function:orders-fn" }] });
+});
+
+describe("probe entry", () => {
+  it("adds the marker to detail and names the bus", () => {
+    const { entry } = probeEntry(request(), "cd-probe-abc");
+    expect(entry).toMatchObject({ Source: "shop.orders", DetailType: "Order Created", EventBusName: "orders" });
+    expect(JSON.parse(entry.Detail!)).toEqual({ id: "1", courseDoctorProbe: "cd-probe-abc" });
+  });
+
+  it("maps targets to the log groups that hold evidence", () => {
+    expect(evidenceGroupOf("arn:aws:lambda:us-east-1:1:function:fn:live")).toBe("/aws/lambda/fn");
+    expect(evidenceGroupOf("arn:aws:logs:us-east-1:1:log-group:/aws/events/x:*")).toBe("/aws/events/x");
+    expect(evidenceGroupOf("arn:aws:sqs:us-east-1:1:q")).toBeNull();
+  });
+});
+
+describe("probePipeline with a mocked SDK", () => {
+  it("reports a failed entry inside an HTTP 200 as probe.accepted fail with its code", async () => {
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." }] });
+    const result = await probePipeline(aws(), request(), { timeoutMs: 1000 });
+    expect(result.findings[0]).toMatchObject({ id: "probe.accepted", status: "fail" });
+    expect(result.findings[0]!.title).toContain("MalformedDetail");
+    expect(result.findings[0]!.detail).toContain("Detail is malformed.");
+    expect(result.findings[1]).toMatchObject({ id: "probe.delivered", status: "skip" });
+    expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
+  });
+
+  it("finds the marker in the function's log group", async () => {
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] });
+    logs.on(FilterLogEventsCommand).callsFake((input: { logGroupName: string }) => {
+      const call = events.commandCalls(PutEventsCommand)[0]!;
+      const marker = JSON.parse(call.args[0].input.Entries![0]!.Detail!).courseDoctorProbe as string;
+      return { events: [{ message: `START handler ${marker}`, timestamp: Date.now(), ingestionTime: Date.now() }], group: input.logGroupName };
+    });
+    const result = await probePipeline(aws(), request(), { timeoutMs: 5000, pollMs: 10 });
+    expect(result.findings.map((f) => f.status)).toEqual(["pass", "pass"]);
+    expect(result.findings[1]!.evidence).toMatchObject({ logGroup: "/aws/lambda/orders-fn" });
+  });
+
+  it("treats a missing log group as no logs yet and times out", async () => {
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] });
+    logs.on(FilterLogEventsCommand).rejects(Object.assign(new Error("The specified log group does not exist."), { name: "ResourceNotFoundException" }));
+    const result = await probePipeline(aws(), request(), { timeoutMs: 200, pollMs: 20 });
+    expect(result.timedOut).toBe(true);
+    expect(result.findings[1]!.detail).toContain("No logs yet in /aws/lambda/orders-fn");
+  });
+});
