@@ -113,10 +113,20 @@ Examples:
   // Subcommands print their errors through the same output and never exit the process.
   for (const command of allCommands(program)) {
     command.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError("(run with --help for usage)");
+    command.description(reflow(command.description()));
   }
   return program;
 }
 
 function allCommands(command: Command): Command[] {
   return command.commands.flatMap((child) => [child, ...allCommands(child)]);
+}
+
+/**
+ * Descriptions are written as paragraphs with line breaks for the source's sake; commander
+ * wraps them again to the terminal, so a source line break inside a paragraph would leave a
+ * stub line. Lines that start with a space or "-" (lists, examples) keep their breaks.
+ */
+export function reflow(text: string): string {
+  return text.replace(/([^\n])\n(?=[^\n\s-])/g, "$1 ");
 }

@@ -14,3 +14,12 @@ describe("command lines printed back to the user", () => {
     expect(line).not.toMatch(/s3cr3t|other-secret/);
   });
 });
+
+describe("help descriptions", () => {
+  it("join a paragraph's source lines so the terminal wrap leaves no stubs, and keep lists", async () => {
+    const { reflow } = await import("../../src/cli/program.js");
+    expect(reflow("Send one event\nto the bus.\n\nExit codes: 0 ok;\n2 bad input.\n  - a list item\n- another")).toBe(
+      "Send one event to the bus.\n\nExit codes: 0 ok; 2 bad input.\n  - a list item\n- another",
+    );
+  });
+});
