@@ -7,7 +7,7 @@ import { CollectSession, collectSnapshot, type CollectRequest } from "../aws/col
 import { isFatalFailure } from "../aws/errors.js";
 import { runChecks } from "../checks/index.js";
 import type { CommandContext } from "../cli/context.js";
-import { resolvePipeline, type PipelineFlags, type PipelineRequest } from "../cli/pipeline-options.js";
+import { awsOptionsFor, resolvePipeline, type PipelineFlags, type PipelineRequest } from "../cli/pipeline-options.js";
 import { VERSION } from "../cli/program.js";
 import { diagnose, exitCodeFor } from "../diagnose.js";
 import { AwsAccessError, ExitCode, UsageError } from "../errors.js";
@@ -140,14 +140,7 @@ function diagnosisSet(diagnoses: Diagnosis[], snapshots: Snapshot[], durationMs:
 
 /** Collects the snapshot of the requested rule, or of every rule with --all. */
 async function collectForRequest(ctx: CommandContext, request: PipelineRequest): Promise<Snapshot[]> {
-  const aws = new Aws({
-    region: request.region,
-    profile: request.profile,
-    endpointUrl: request.endpointUrl,
-    timeoutMs: ctx.global.awsTimeoutMs,
-    interrupt: ctx.signal,
-    env: ctx.io.env,
-  });
+  const aws = new Aws(awsOptionsFor(ctx, request));
   try {
     const session = new CollectSession(aws, { tool: TOOL });
     const base: Omit<CollectRequest, "rule"> = {

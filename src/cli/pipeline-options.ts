@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import type { AwsOptions } from "../aws/clients.js";
 import type { Settings } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { AppEvent } from "../model/snapshot.js";
@@ -129,4 +130,16 @@ async function resolveEvent(ctx: CommandContext, flags: PipelineFlags, settings:
     return { origin: "config", input: { source: settings.source, "detail-type": settings.detailType, detail: settings.detail ?? {} } };
   }
   return null;
+}
+
+/** The AWS client settings for a command on this pipeline: its region, profile, endpoint, one deadline, Ctrl-C. */
+export function awsOptionsFor(ctx: CommandContext, request: Pick<PipelineRequest, "region" | "profile" | "endpointUrl">): AwsOptions {
+  return {
+    region: request.region,
+    profile: request.profile,
+    endpointUrl: request.endpointUrl,
+    timeoutMs: ctx.global.awsTimeoutMs,
+    interrupt: ctx.signal,
+    env: ctx.io.env,
+  };
 }

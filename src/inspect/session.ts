@@ -6,21 +6,14 @@ import { Aws } from "../aws/clients.js";
 import { CollectSession, collectSnapshot } from "../aws/collect.js";
 import { isFatalFailure } from "../aws/errors.js";
 import type { CommandContext } from "../cli/context.js";
-import type { PipelineRequest } from "../cli/pipeline-options.js";
+import { awsOptionsFor, type PipelineRequest } from "../cli/pipeline-options.js";
 import { VERSION } from "../cli/program.js";
 import { AwsAccessError } from "../errors.js";
 import type { Collected, RuleElsewhere, Snapshot } from "../model/snapshot.js";
 
 /** Opens an AWS session for the request; `use` runs with it and the clients are closed after. */
 export async function withSession<T>(ctx: CommandContext, request: PipelineRequest, use: (session: CollectSession) => Promise<T>): Promise<T> {
-  const aws = new Aws({
-    region: request.region,
-    profile: request.profile,
-    endpointUrl: request.endpointUrl,
-    timeoutMs: ctx.global.awsTimeoutMs,
-    interrupt: ctx.signal,
-    env: ctx.io.env,
-  });
+  const aws = new Aws(awsOptionsFor(ctx, request));
   try {
     return await use(new CollectSession(aws, { tool: `course-doctor ${VERSION}` }));
   } finally {

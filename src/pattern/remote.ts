@@ -7,6 +7,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { Aws } from "../aws/clients.js";
 import { classifyAwsError } from "../aws/errors.js";
 import type { CommandContext } from "../cli/context.js";
+import { awsOptionsFor } from "../cli/pipeline-options.js";
 
 /** What TestEventPattern said about one event, compared with the local verdict. */
 export type RemoteVerdict =
@@ -24,15 +25,7 @@ export interface RemoteTester {
 
 /** Opens the AWS session; a failure here is reported per event, never thrown. */
 export async function openRemoteTester(ctx: CommandContext): Promise<RemoteTester> {
-  const g = ctx.global;
-  const aws = new Aws({
-    region: g.region,
-    profile: g.profile,
-    endpointUrl: g.endpointUrl,
-    timeoutMs: g.awsTimeoutMs,
-    interrupt: ctx.signal,
-    env: ctx.io.env,
-  });
+  const aws = new Aws(awsOptionsFor(ctx, ctx.global));
   let failure: RemoteVerdict | undefined;
   const context: { account?: string; region?: string } = {};
   try {

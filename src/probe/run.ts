@@ -1,7 +1,7 @@
 /** `probe`: send a marked copy of the application's event and look for evidence of delivery. */
 import { Aws } from "../aws/clients.js";
 import type { CommandContext } from "../cli/context.js";
-import { resolvePipeline, type PipelineFlags } from "../cli/pipeline-options.js";
+import { awsOptionsFor, resolvePipeline, type PipelineFlags } from "../cli/pipeline-options.js";
 import { diagnose, exitCodeFor } from "../diagnose.js";
 import { ExitCode, InterruptedError } from "../errors.js";
 import { renderReport } from "../report/index.js";
@@ -28,10 +28,10 @@ export async function runProbe(ctx: CommandContext, flags: ProbeFlags): Promise<
         : settings.probeTimeout !== undefined
           ? requireDuration(settings.probeTimeout, "probeTimeout (config)")
           : 60_000;
-  const awsOptions = { region: request.region, profile: request.profile, endpointUrl: request.endpointUrl, env: ctx.io.env };
+  const awsOptions = awsOptionsFor(ctx, request);
   // Calls get the wait plus time for the sends around it; cleanup gets its own client, untouched by Ctrl-C.
-  const aws = new Aws({ ...awsOptions, timeoutMs: timeoutMs + 30_000, interrupt: ctx.signal });
-  const cleanupAws = new Aws({ ...awsOptions, timeoutMs: 30_000 });
+  const aws = new Aws({ ...awsOptions, timeoutMs: timeoutMs + 30_000 });
+  const cleanupAws = new Aws({ ...awsOptions, timeoutMs: 30_000, interrupt: undefined });
   try {
     if (flags.cleanup) {
       const removed = await cleanupLeftovers(cleanupAws, request.bus, request.rule);
