@@ -461,7 +461,8 @@ async function collectLambdaTarget(session: CollectSession, target: TargetInfo, 
   return state;
 }
 
-async function findRuleElsewhere(session: CollectSession, rule: string, busName: string): Promise<Collected<RuleElsewhere[]>> {
+/** Rules named `rule` on every bus but `busName` (the "rule on another bus" trap). */
+export async function findRuleElsewhere(session: CollectSession, rule: string, busName: string): Promise<Collected<RuleElsewhere[]>> {
   const buses = await session.busNames();
   if (!buses.ok) return buses;
   const others = buses.value.filter((name) => name !== busName);

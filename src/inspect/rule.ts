@@ -10,7 +10,8 @@ import { describeFailure } from "../checks/support.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { busNameOf } from "../model/arn.js";
 import type { Collected, RuleElsewhere, Snapshot, TargetInfo } from "../model/snapshot.js";
-import { collectRule, findSameNameRules, withSession } from "./session.js";
+import { findRuleElsewhere } from "../aws/collect.js";
+import { collectRule, withSession } from "./session.js";
 
 /** One target as `rule` reports it. */
 export interface RuleTargetView {
@@ -197,7 +198,7 @@ export async function runRule(ctx: CommandContext, nameArg: string | undefined, 
     ctx.out.progress(`reading rule ${name} on bus ${busNameOf(request.bus)}…`);
     const snapshot = await collectRule(session, request, name);
     const busName = snapshot.rule.ok ? snapshot.rule.value.busName : busNameOf(request.bus);
-    return ruleView(snapshot, name, await findSameNameRules(session, name, busName));
+    return ruleView(snapshot, name, await findRuleElsewhere(session, name, busName));
   });
   ctx.out.result(format === "json" ? JSON.stringify(view, null, 2) : renderRulePretty(view, ctx.out.chalk));
   return ruleExitCode(view);

@@ -9,7 +9,7 @@ import type { CommandContext } from "../cli/context.js";
 import { awsOptionsFor, type PipelineRequest } from "../cli/pipeline-options.js";
 import { VERSION } from "../cli/program.js";
 import { AwsAccessError } from "../errors.js";
-import type { Collected, RuleElsewhere, Snapshot } from "../model/snapshot.js";
+import type { Snapshot } from "../model/snapshot.js";
 
 /** Opens an AWS session for the request; `use` runs with it and the clients are closed after. */
 export async function withSession<T>(ctx: CommandContext, request: PipelineRequest, use: (session: CollectSession) => Promise<T>): Promise<T> {
@@ -43,20 +43,4 @@ export async function collectRule(session: CollectSession, request: PipelineRequ
     });
   }
   return snapshot;
-}
-
-/** Rules named `rule` on every bus but `busName` (the "rule on another bus" trap). */
-export async function findSameNameRules(session: CollectSession, rule: string, busName: string): Promise<Collected<RuleElsewhere[]>> {
-  const buses = await session.busNames();
-  if (!buses.ok) return buses;
-  const others = buses.value.filter((name) => name !== busName);
-  const listed = await Promise.all(others.map((bus) => session.rules(bus, rule)));
-  const found: RuleElsewhere[] = [];
-  for (const [index, result] of listed.entries()) {
-    if (!result.ok) continue;
-    for (const match of result.value) if (match.Name === rule) found.push({ bus: others[index]!, arn: match.Arn ?? "", state: match.State ?? "ENABLED" });
-  }
-  const failed = listed.find((result) => !result.ok);
-  if (failed && !failed.ok && found.length === 0) return failed;
-  return { ok: true, value: found };
 }
