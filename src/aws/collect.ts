@@ -48,6 +48,8 @@ export interface CollectRequest {
   event: AppEvent | null;
   sinceMs: number;
   peekDlq: boolean;
+  /** Metric period; default about 60 points over the window (`metricPeriodSeconds`). */
+  periodSeconds?: number;
 }
 
 /** Options that are not part of the pipeline. */
@@ -461,6 +463,36 @@ async function collectLambdaTarget(session: CollectSession, target: TargetInfo, 
   return state;
 }
 
+/** What `metrics` reads: the rule, its targets and the metrics of both. */
+export interface RuleMetrics {
+  identity: Collected<Identity>;
+  rule: Collected<RuleInfo>;
+  targets: Collected<TargetInfo[]>;
+  metrics: Collected<MetricsState>;
+}
+
+/**
+ * Only the metrics of one rule and its Lambda targets (with the rule and targets needed to
+ * query them): two dependent rounds, no policy, log or queue reads.
+ */
+export async function collectRuleMetrics(session: CollectSession, request: Pick<CollectRequest, "bus" | "rule" | "function" | "sinceMs" | "periodSeconds">): Promise<RuleMetrics> {
+  const full: CollectRequest = { busEnvVar: "EVENT_BUS_NAME", publisher: null, event: null, peekDlq: false, ...request };
+  const [identity, rule, targets, discovered] = await Promise.all([
+    session.identity(),
+    describeRule(session.aws, full),
+    listTargets(session.aws, full),
+    session.metricDimensions(request.rule),
+  ]);
+  if (!identity.ok && isFatalFailure(identity)) {
+    return { identity, rule, targets, metrics: { ok: false, reason: identity.reason, error: identity.error } };
+  }
+  const lambdaTargets = (targets.ok ? targets.value : []).filter(
+    (target) => target.kind === "lambda" && target.function && (request.function === null || target.function.name === request.function || target.arn === request.function),
+  );
+  const busName = rule.ok ? rule.value.busName : busNameOf(request.bus);
+  return { identity, rule, targets, metrics: await collectMetrics(session, full, busName, discovered, lambdaTargets) };
+}
+
 /** Rules named `rule` on every bus but `busName` (the "rule on another bus" trap). */
 export async function findRuleElsewhere(session: CollectSession, rule: string, busName: string): Promise<Collected<RuleElsewhere[]>> {
   const buses = await session.busNames();
@@ -506,7 +538,7 @@ async function collectMetrics(
 ): Promise<Collected<MetricsState>> {
   const end = session.now();
   const start = end - request.sinceMs;
-  const period = metricPeriodSeconds(request.sinceMs);
+  const period = request.periodSeconds ?? metricPeriodSeconds(request.sinceMs);
   // What EventBridge publishes (custom bus: EventBusName + RuleName; default bus: RuleName
   // alone), the RuleName-only set people query by mistake, and whatever ListMetrics found.
   const expected: Record<string, string> = busName === "default" ? { RuleName: request.rule } : { EventBusName: busName, RuleName: request.rule };

@@ -9,7 +9,7 @@ import type { CommandContext } from "../cli/context.js";
 import { awsOptionsFor, type PipelineRequest } from "../cli/pipeline-options.js";
 import { VERSION } from "../cli/program.js";
 import { AwsAccessError } from "../errors.js";
-import type { Snapshot } from "../model/snapshot.js";
+import type { Collected, Identity, Snapshot } from "../model/snapshot.js";
 
 /** Opens an AWS session for the request; `use` runs with it and the clients are closed after. */
 export async function withSession<T>(ctx: CommandContext, request: PipelineRequest, use: (session: CollectSession) => Promise<T>): Promise<T> {
@@ -34,13 +34,14 @@ export async function collectRule(session: CollectSession, request: PipelineRequ
     sinceMs: 60_000,
     peekDlq: false,
   });
-  if (!snapshot.identity.ok && isFatalFailure(snapshot.identity)) {
-    throw new AwsAccessError(`cannot reach AWS: ${snapshot.identity.error}`, {
-      hint:
-        snapshot.identity.reason === "unreachable"
-          ? "check --endpoint-url / AWS_ENDPOINT_URL and your network"
-          : "configure credentials (aws configure, aws sso login, AWS_PROFILE) or pass --profile",
-    });
-  }
+  requireReachable(snapshot.identity);
   return snapshot;
+}
+
+/** No credentials or no endpoint is an error (exit 2), not a finding. */
+export function requireReachable(identity: Collected<Identity>): void {
+  if (identity.ok || !isFatalFailure(identity)) return;
+  throw new AwsAccessError(`cannot reach AWS: ${identity.error}`, {
+    hint: identity.reason === "unreachable" ? "check --endpoint-url / AWS_ENDPOINT_URL and your network" : "configure credentials (aws configure, aws sso login, AWS_PROFILE) or pass --profile",
+  });
 }

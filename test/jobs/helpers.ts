@@ -76,6 +76,7 @@ export function testContext(
     out,
     global,
     signal: io.interrupt,
+    commandLine: "course-doctor jobs",
     config: async () => ({ path: undefined, env: undefined, settings: options.settings ?? {} }),
     format<F extends Format>(supported: readonly F[]): F {
       if (!(supported as readonly Format[]).includes(global.format)) throw new UsageError(`--format ${global.format} is not available for this command`);
