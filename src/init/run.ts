@@ -1,0 +1,115 @@
+/**
+ * `init --bus NAME`: discover the pipeline on a bus and write a commented
+ * course-doctor.config.json that the loader reads back as is.
+ */
+import { stat, writeFile } from "node:fs/promises";
+import { relative, resolve } from "node:path";
+import { Aws } from "../aws/clients.js";
+import { CollectSession } from "../aws/collect.js";
+import type { CommandContext } from "../cli/context.js";
+import { awsOptionsFor } from "../cli/pipeline-options.js";
+import { VERSION } from "../cli/program.js";
+import { DEFAULT_CONFIG_FILE, parseConfig } from "../config/load.js";
+import { CliError, ExitCode, UsageError } from "../errors.js";
+import { discoverPipeline, type Discovery } from "./discover.js";
+import { configObject, planInit, renderConfigText, type InitPlan } from "./plan.js";
+
+/** The flags of `init`. */
+export interface InitFlags {
+  bus?: string;
+  rule?: string;
+  force?: boolean;
+  output?: string;
+}
+
+/** Runs `init`; returns the exit code. */
+export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<number> {
+  const format = ctx.format(["pretty", "json"]);
+  const bus = flags.bus?.trim();
+  if (!bus) throw new UsageError("name the bus: course-doctor init --bus NAME (aws events list-event-buses lists them)");
+  // init writes the config file rather than reading it: a global --config names where.
+  const shown = flags.output ?? ctx.global.config ?? DEFAULT_CONFIG_FILE;
+  const path = resolve(ctx.io.cwd, shown);
+  const force = flags.force === true;
+  // Refuse before reading AWS, so the user does not wait to be told.
+  if (!force) await refuseExisting(path, shown);
+
+  const aws = new Aws(awsOptionsFor(ctx, { region: ctx.global.region, profile: ctx.global.profile, endpointUrl: ctx.global.endpointUrl }));
+  let discovery: Discovery;
+  try {
+    ctx.out.progress(`reading bus ${bus}: rules, targets, functions…`);
+    discovery = await discoverPipeline(new CollectSession(aws, { tool: `course-doctor ${VERSION}` }), bus, flags.rule ?? null);
+  } finally {
+    aws.destroy();
+  }
+
+  if (discovery.missing) {
+    const others = discovery.missing.otherBuses;
+    const here = others.ok ? (others.value.length > 0 ? `buses here: ${others.value.join(", ")}` : "there are no buses here") : `the buses could not be listed (${others.error})`;
+    throw new CliError(`no event bus named ${discovery.busName} in ${discovery.region}; ${here}`, ExitCode.Problems, {
+      hint: "pass --bus with one of them, or --region for the region the bus lives in",
+    });
+  }
+
+  const plan = planInit(discovery, {
+    rule: flags.rule ?? null,
+    region: ctx.global.region,
+    profile: ctx.global.profile,
+    endpointUrl: ctx.global.endpointUrl,
+    env: ctx.global.env,
+  });
+  if ("kind" in plan) throw new CliError(plan.message, ExitCode.Problems, { hint: "pass one of them with --rule, or leave --rule out to let init choose" });
+
+  const text = renderConfigText(plan);
+  // The file must load as written; a failure here is a bug in init, never the user's.
+  parseConfig(text, shown);
+  await writeConfig(path, shown, text, force);
+
+  for (const note of plan.notes) ctx.out.warn(note);
+  const next = nextCommand(ctx, shown, path);
+  if (format === "json") {
+    ctx.out.result(JSON.stringify(configObject(plan), null, 2));
+    ctx.out.progress(`wrote ${shown}; next: ${next}`);
+  } else {
+    ctx.out.result(renderSummary(plan, shown, next));
+  }
+  return ExitCode.Ok;
+}
+
+async function refuseExisting(path: string, shown: string): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing) throw existsError(shown, existing.isDirectory());
+}
+
+function existsError(shown: string, directory: boolean): UsageError {
+  return directory
+    ? new UsageError(`${shown} is a directory: name a file with --output FILE`)
+    : new UsageError(`${shown} already exists: pass --force to overwrite it (or --output FILE to write elsewhere)`);
+}
+
+async function writeConfig(path: string, shown: string, text: string, force: boolean): Promise<void> {
+  try {
+    // "wx" fails if the file appeared while AWS was being read.
+    await writeFile(path, text, { encoding: "utf8", flag: force ? "w" : "wx" });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw existsError(shown, false);
+    if (code === "EISDIR") throw existsError(shown, true);
+    throw new CliError(`cannot write ${shown}: ${(error as Error).message}`, ExitCode.CannotRun);
+  }
+}
+
+/** `course-doctor check`, plus --config when the file is not where check looks by default. */
+function nextCommand(ctx: CommandContext, shown: string, path: string): string {
+  const isDefault = relative(ctx.io.cwd, path) === DEFAULT_CONFIG_FILE;
+  return isDefault ? "course-doctor check" : `course-doctor check --config ${/^[\w./@:+-]+$/.test(shown) ? shown : JSON.stringify(shown)}`;
+}
+
+function renderSummary(plan: InitPlan, shown: string, next: string): string {
+  const lines = [`Wrote ${shown}${plan.env !== null ? ` (environment ${plan.env}, the default)` : ""}`];
+  const width = Math.max(...plan.entries.map((entry) => entry.key.length));
+  for (const entry of plan.entries) lines.push(`  ${entry.key.padEnd(width)}  ${entry.value}`);
+  if (plan.footer.length > 0) lines.push(`  (the file says what is left to fill in)`);
+  lines.push("", `Next: ${next}`);
+  return lines.join("\n");
+}
