@@ -56,6 +56,8 @@ const CLIENT_SERVICE: Record<string, ServiceName> = {
 
 /** AWS access for one command run. */
 export class Aws {
+  /** IAM actions any Aws of this process called (the drift test of `iam-policy` reads it). */
+  static readonly actionsCalled = new Set<string>();
   /** IAM actions called so far, e.g. "lambda:GetPolicy". */
   readonly actionsUsed = new Set<string>();
   /** Aborted at the deadline or on Ctrl-C. */
@@ -101,7 +103,9 @@ export class Aws {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's own command type is generic over its input
   async send<C extends CommandIO<any, MetadataBearer>>(service: ServiceName, command: C): Promise<C extends CommandIO<any, infer O> ? O : never> {
     const client = (await this.client(service)) as unknown as AnyClient;
-    this.actionsUsed.add(actionOf(service, command));
+    const action = actionOf(service, command);
+    this.actionsUsed.add(action);
+    Aws.actionsCalled.add(action);
     return (await client.send(command as never, { abortSignal: this.signal })) as never;
   }
 

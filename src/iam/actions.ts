@@ -1,0 +1,134 @@
+/**
+ * Every AWS call course-doctor makes, as IAM actions, with why and with which command.
+ * `iam-policy` prints its policy from this list, and the tests hold the code to it: every
+ * SDK command the sources import must be listed here, and the actions a real `check`,
+ * `probe` or `logs` run records (`Aws.actionsUsed`) must be inside the printed policy.
+ */
+
+/** Read-only actions: the diagnosis and the focused commands. */
+export interface ActionUse {
+  action: string;
+  /** Why course-doctor calls it, shown with --explain. */
+  why: string;
+  /** The commands (and flags) that call it. */
+  by: string;
+  /** What it is granted on: everything (default), the bus, the rule, or the trace's own log groups. */
+  on?: "bus" | "rule" | "trace-group";
+}
+
+/** Actions that need no IAM permission (kept so the drift test knows them). */
+export const UNRESTRICTED_ACTIONS: readonly string[] = ["sts:GetCallerIdentity"];
+
+/** What `check`, `snapshot`, `rule`, `policy`, `metrics`, `logs`, `pattern test --remote` and `init` call. */
+export const READ_ACTIONS: readonly ActionUse[] = [
+  { action: "events:DescribeEventBus", why: "the bus exists; its resource policy", by: "check, snapshot" },
+  { action: "events:ListEventBuses", why: "same-name rules on other buses; bus suggestions", by: "check, rule, init" },
+  { action: "events:DescribeRule", why: "the rule's state and pattern", by: "check, rule, metrics, probe" },
+  { action: "events:ListRules", why: "check --all; same-name rules on other buses; init", by: "check --all, rule, init" },
+  { action: "events:ListTargetsByRule", why: "the rule's targets, retry policy and dead-letter queue", by: "check, rule, policy, metrics, logs, init, probe" },
+  { action: "events:TestEventPattern", why: "the pattern against the application's event, by EventBridge itself", by: "check --event, pattern test --remote" },
+  { action: "lambda:GetFunctionConfiguration", why: "the target exists; the publisher's bus setting (values other than the bus are never shown)", by: "check, policy" },
+  { action: "lambda:GetFunctionConcurrency", why: "reserved concurrency of 0 (throttles every invocation)", by: "check" },
+  { action: "lambda:GetPolicy", why: "the target's resource policy admits the rule", by: "check, policy" },
+  { action: "lambda:ListFunctions", why: "the publisher: a function whose environment names the bus", by: "init" },
+  { action: "cloudwatch:ListMetrics", why: "the dimension sets the rule's metrics are really published with", by: "check, metrics" },
+  { action: "cloudwatch:GetMetricData", why: "MatchedEvents, Invocations, FailedInvocations, the function's Errors", by: "check, metrics" },
+  { action: "logs:FilterLogEvents", why: "recent error lines; logs; the probe's marker", by: "check, logs, probe" },
+  { action: "logs:DescribeLogGroups", why: "the log group exists; its ARN for Live Tail", by: "logs, probe --cleanup" },
+  { action: "logs:StartLiveTail", why: "live log lines (falls back to polling FilterLogEvents without it)", by: "logs --follow" },
+  { action: "sqs:GetQueueUrl", why: "the dead-letter queue exists", by: "check, rule" },
+  { action: "sqs:GetQueueAttributes", why: "messages waiting in the dead-letter queue", by: "check, rule" },
+];
+
+/** Only with `check --peek-dlq`: reading messages makes them invisible for a short while (they are not deleted). */
+export const PEEK_ACTIONS: readonly ActionUse[] = [
+  { action: "sqs:ReceiveMessage", why: "the newest dead-letter messages and their ERROR_CODE (never deleted)", by: "check --peek-dlq" },
+];
+
+/** The writes of `probe` and `check --probe`; the trace's are on its own temporary resources. */
+export const PROBE_ACTIONS: readonly ActionUse[] = [
+  { action: "events:PutEvents", why: "send the marked probe event to the bus", by: "probe, check --probe", on: "bus" },
+];
+
+/** `probe --trace` and `probe --cleanup`: a temporary log group target, removed afterwards. */
+export const TRACE_ACTIONS: readonly ActionUse[] = [
+  { action: "events:PutTargets", why: "add the temporary log group target to the rule", by: "probe --trace", on: "rule" },
+  { action: "events:RemoveTargets", why: "remove the temporary target", by: "probe --trace, probe --cleanup", on: "rule" },
+  { action: "logs:CreateLogGroup", why: "the temporary log group /aws/events/course-doctor-trace-*", by: "probe --trace", on: "trace-group" },
+  { action: "logs:TagResource", why: "tag the temporary log group (course-doctor=probe-trace) as it is created", by: "probe --trace", on: "trace-group" },
+  { action: "logs:DeleteLogGroup", why: "remove the temporary log group", by: "probe --trace, probe --cleanup", on: "trace-group" },
+  { action: "logs:PutResourcePolicy", why: "let EventBridge write to the temporary log group", by: "probe --trace" },
+  { action: "logs:DescribeResourcePolicies", why: "find leftover trace policies", by: "probe --cleanup" },
+  { action: "logs:DeleteResourcePolicy", why: "remove the temporary policy", by: "probe --trace, probe --cleanup" },
+];
+
+/** What the policy may be narrowed to. */
+export interface PolicyScope {
+  bus?: string | undefined;
+  rule?: string | undefined;
+  region?: string | undefined;
+  account?: string | undefined;
+}
+
+interface Statement {
+  Sid: string;
+  Effect: "Allow";
+  Action: string[];
+  Resource: string | string[];
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: Statement[];
+}
+
+const TRACE_GROUP = "/aws/events/course-doctor-trace-";
+const SID_SUFFIX = { all: "Account", bus: "Bus", rule: "Rule", "trace-group": "LogGroup" } as const;
+
+/**
+ * The least-privilege policy: reads on "*" (most of them support no narrower resource, and
+ * the rule and function can change); the probe's writes on the bus and rule when known,
+ * the trace's on its own log groups only.
+ */
+export function iamPolicy(options: { probe: boolean; peekDlq: boolean; scope?: PolicyScope }): PolicyDocument {
+  const scope = options.scope ?? {};
+  const region = scope.region ?? "*";
+  const account = scope.account ?? "*";
+  const bus = scope.bus ? busName(scope.bus) : undefined;
+  const resources: Record<NonNullable<ActionUse["on"]> | "all", string | string[]> = {
+    all: "*",
+    bus: `arn:aws:events:${region}:${account}:event-bus/${bus ?? "*"}`,
+    // Rules on the default bus have no bus in their ARN; rules on a custom bus do.
+    rule: `arn:aws:events:${region}:${account}:rule/${bus === undefined ? "*" : bus === "default" ? "" : `${bus}/`}${scope.rule ?? "*"}`.replace("**", "*"),
+    "trace-group": [`arn:aws:logs:${region}:${account}:log-group:${TRACE_GROUP}*`, `arn:aws:logs:${region}:${account}:log-group:${TRACE_GROUP}*:*`],
+  };
+  const statements: Statement[] = [];
+  const add = (sid: string, list: readonly ActionUse[]) => {
+    const groups = new Map<NonNullable<ActionUse["on"]> | "all", ActionUse[]>();
+    for (const use of list) groups.set(use.on ?? "all", [...(groups.get(use.on ?? "all") ?? []), use]);
+    for (const [on, uses] of groups) {
+      statements.push({ Sid: groups.size === 1 ? sid : `${sid}${SID_SUFFIX[on]}`, Effect: "Allow", Action: actions(uses), Resource: resources[on] });
+    }
+  };
+  add("CourseDoctorRead", READ_ACTIONS);
+  if (options.peekDlq) add("CourseDoctorPeekDeadLetterQueue", PEEK_ACTIONS);
+  if (options.probe) {
+    add("CourseDoctorProbe", PROBE_ACTIONS);
+    // CloudWatch Logs resource policies are account-wide: they take no narrower resource.
+    add("CourseDoctorTrace", TRACE_ACTIONS);
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Every action the policy grants (for the drift tests). */
+export function grantedActions(policy: PolicyDocument): Set<string> {
+  return new Set(policy.Statement.flatMap((statement) => statement.Action));
+}
+
+function actions(list: readonly ActionUse[]): string[] {
+  return [...new Set(list.map((use) => use.action))].sort();
+}
+
+function busName(bus: string): string {
+  return bus.startsWith("arn:") ? bus.slice(bus.lastIndexOf("/") + 1) : bus;
+}
