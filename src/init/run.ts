@@ -10,7 +10,7 @@ import type { CommandContext } from "../cli/context.js";
 import { awsOptionsFor } from "../cli/pipeline-options.js";
 import { VERSION } from "../cli/program.js";
 import { DEFAULT_CONFIG_FILE, parseConfig } from "../config/load.js";
-import { CliError, ExitCode, UsageError } from "../errors.js";
+import { CliError, ExitCode, InterruptedError, UsageError } from "../errors.js";
 import { discoverPipeline, type Discovery } from "./discover.js";
 import { configObject, planInit, renderConfigText, type InitPlan } from "./plan.js";
 
@@ -39,9 +39,14 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
   try {
     ctx.out.progress(`reading bus ${bus}: rules, targets, functions…`);
     discovery = await discoverPipeline(new CollectSession(aws, { tool: `course-doctor ${VERSION}` }), bus, flags.rule ?? null);
+  } catch (error) {
+    if (ctx.signal.aborted) throw new InterruptedError("interrupted: nothing was written");
+    throw error;
   } finally {
     aws.destroy();
   }
+  // Ctrl-C while reading: nothing is written.
+  if (ctx.signal.aborted) throw new InterruptedError("interrupted: nothing was written");
 
   if (discovery.missing) {
     const others = discovery.missing.otherBuses;

@@ -192,3 +192,31 @@ describe("init against moto", () => {
     expectNoSecrets(result, await readFile(join(cwd, FILE), "utf8"));
   });
 });
+
+describe("init when AWS cannot be read", () => {
+  it("exits 2 naming the endpoint problem when nothing answers, and writes nothing", async () => {
+    const result = await runCli(["--endpoint-url", "http://127.0.0.1:9", "--timeout", "10s", "init", "--bus", "orders"], { env: { ...env, AWS_ENDPOINT_URL: "" }, cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("cannot reach AWS");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    await expect(readFile(join(cwd, FILE), "utf8")).rejects.toThrow(/ENOENT/);
+  });
+
+  it("stops on Ctrl-C (exit 130) and writes nothing", async () => {
+    await seed.ingestor({ withMetrics: false });
+    const interrupt = new AbortController();
+    interrupt.abort();
+    const result = await runCli(["init", "--bus", "agent2-ingestor-events-dev"], { env, cwd, interrupt: interrupt.signal });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain("nothing was written");
+    await expect(readFile(join(cwd, FILE), "utf8")).rejects.toThrow(/ENOENT/);
+  });
+
+  it("takes the bus as an ARN and writes it as given", async () => {
+    const names = await seed.ingestor({ withMetrics: false });
+    const busArn = `arn:aws:events:${MOTO_REGION}:${MOTO_ACCOUNT}:event-bus/${names.bus}`;
+    const result = await runCli(["init", "--bus", busArn], { env, cwd });
+    expect(result.code).toBe(0);
+    expect((await loadConfig({ cwd })).settings).toMatchObject({ bus: busArn, rule: names.rule, publisher: names.publisher });
+  });
+});
