@@ -6,6 +6,7 @@ import { Aws } from "../aws/clients.js";
 import { CollectSession, collectSnapshot, type CollectRequest } from "../aws/collect.js";
 import { isFatalFailure } from "../aws/errors.js";
 import { runChecks } from "../checks/index.js";
+import { skipped } from "../checks/support.js";
 import type { CommandContext } from "../cli/context.js";
 import { awsOptionsFor, resolvePipeline, type PipelineFlags, type PipelineRequest } from "../cli/pipeline-options.js";
 import { VERSION } from "../cli/program.js";
@@ -24,6 +25,10 @@ import { readSnapshots, writeSnapshot } from "./snapshot-file.js";
 export interface CheckFlags extends PipelineFlags {
   from?: string;
   saveSnapshot?: string;
+  /** Also send a probe event (the only write `check` makes, and only with this flag). */
+  probe?: boolean;
+  trace?: boolean;
+  probeTimeout?: string;
 }
 
 /** How many rules `check --all` examines at once (EventBridge allows ~50 control-plane calls/s). */
@@ -35,18 +40,37 @@ const TOOL = `course-doctor ${VERSION}`;
 export async function runCheck(ctx: CommandContext, flags: CheckFlags): Promise<number> {
   const format = ctx.format(["pretty", "json", "markdown", "junit"]);
   const started = Date.now();
+  if (flags.probe !== true && (flags.trace === true || flags.probeTimeout !== undefined)) {
+    throw new UsageError("--trace and --probe-timeout go with --probe");
+  }
+  if (flags.probe === true && flags.from !== undefined) throw new UsageError("--probe sends a live event: it cannot be combined with --from (a saved snapshot)");
+  if (flags.probe === true && flags.all === true) throw new UsageError("--probe probes one rule: use it with --rule, not --all");
   if (flags.from !== undefined) {
     const request = await resolvePipeline(ctx, flags);
     const snapshots = await readSnapshots(flags.from, ctx.io);
     return report(ctx, format, snapshots, request, Date.now() - started, { offline: true });
   }
   const request = await resolvePipeline(ctx, flags);
+  if (flags.probe === true && request.event === null) {
+    throw new UsageError("--probe needs the application's event: --event FILE|JSON, or --source and --detail-type (or the config file)");
+  }
   const snapshots = await collectForRequest(ctx, request);
   if (flags.saveSnapshot !== undefined) {
     const where = await writeSnapshot(flags.saveSnapshot, snapshots.length === 1 && !request.all ? snapshots[0]! : snapshots, ctx.io);
     ctx.out.progress(`snapshot written to ${where}`);
   }
-  return report(ctx, format, snapshots, request, Date.now() - started, { offline: false });
+  let extraFindings: Finding[] = [];
+  const probed = snapshots[0];
+  if (flags.probe === true && probed && (probed.identity.ok || !isFatalFailure(probed.identity))) {
+    if (probed.rule.ok) {
+      // After the reads, so the probe's own event does not show in the metrics and logs just read.
+      const { sendProbe } = await import("../probe/run.js");
+      extraFindings = (await sendProbe(ctx, request, flags)).result.findings;
+    } else {
+      extraFindings = [skipped("probe.delivered", "no probe sent: the rule could not be read (see rule.exists)")];
+    }
+  }
+  return report(ctx, format, snapshots, request, Date.now() - started, { offline: false, extraFindings });
 }
 
 /** Runs `snapshot`: collects and writes the snapshot(s) without diagnosing. */
@@ -102,10 +126,10 @@ async function report(
   snapshots: Snapshot[],
   request: PipelineRequest,
   durationMs: number,
-  options: { offline: boolean },
+  options: { offline: boolean; extraFindings?: Finding[] },
 ): Promise<number> {
   const render = { chalk: ctx.out.chalk, columns: ctx.out.columns, command: ctx.commandLine };
-  const diagnoses = snapshots.map((snapshot) => diagnoseSnapshot(snapshot, { strict: request.strict, durationMs, offline: options.offline }));
+  const diagnoses = snapshots.map((snapshot) => diagnoseSnapshot(snapshot, { strict: request.strict, durationMs, offline: options.offline, extraFindings: options.extraFindings }));
   const nothingRan = snapshots.every((snapshot) => !snapshot.identity.ok && isFatalFailure(snapshot.identity));
   let code: number;
   if (diagnoses.length === 1 && !request.all) {

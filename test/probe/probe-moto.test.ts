@@ -151,4 +151,46 @@ describe("probe against moto", () => {
     expect(result.stdout).toContain("course-doctor-trace-dead1");
     expect(await traceLeftovers(p.rule, p.bus)).toEqual({ targets: [], groups: [], policies: [] });
   });
+
+  describe("check --probe", () => {
+    it("adds probe.accepted and probe.delivered to check's findings: delivered, exit 0", async () => {
+      const p = await logsPipeline();
+      const result = await runCli(["check", "--probe", "--format", "json", "--bus", p.bus, "--rule", p.rule, ...EVENT, "--probe-timeout", "15s"], { env });
+      const report = parse(result.stdout);
+      const ids = report.findings.map((f) => f.id);
+      expect(ids).toEqual(expect.arrayContaining(["rule.exists", "rule.state", "event.matches", "probe.accepted", "probe.delivered"]));
+      expect(report.findings.find((f) => f.id === "probe.delivered")).toMatchObject({ status: "pass", evidence: { logGroup: p.group, via: "target" } });
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.stderr).toContain("sent probe cd-probe-");
+    });
+
+    it("a probe the pattern does not match is not delivered, and the report says why: exit 1", async () => {
+      const p = await logsPipeline();
+      const result = await runCli(
+        ["check", "--probe", "--format", "json", "--bus", p.bus, "--rule", p.rule, "--source", "shop.orders", "--detail-type", "order created", "--probe-timeout", "3s"],
+        { env },
+      );
+      expect(result.code).toBe(1);
+      const report = parse(result.stdout) as Report & { rootCause: { id: string } | null };
+      expect(report.findings.find((f) => f.id === "probe.delivered")!.status).toBe("fail");
+      expect(report.findings.find((f) => f.id === "event.matches")!.status).toBe("fail");
+      expect(report.rootCause?.id).toBe("event.matches");
+    });
+
+    it("sends nothing for a rule that does not exist, and refuses what cannot be probed", async () => {
+      const p = await logsPipeline();
+      const missing = await runCli(["check", "--probe", "--format", "json", "--bus", p.bus, "--rule", "nope", ...EVENT], { env });
+      expect(missing.code).toBe(1);
+      expect(parse(missing.stdout).findings.find((f) => f.id === "probe.delivered")!.status).toBe("skip");
+      const noEvent = await runCli(["check", "--probe", "--bus", p.bus, "--rule", p.rule], { env });
+      expect(noEvent.code).toBe(2);
+      expect(noEvent.stderr).toContain("--probe needs the application's event");
+      const offline = await runCli(["check", "--probe", "--from", "examples/ingestor-healthy.snapshot.json", ...EVENT], { env });
+      expect(offline.code).toBe(2);
+      expect(offline.stderr).toContain("cannot be combined with --from");
+      const trace = await runCli(["check", "--trace", "--bus", p.bus, "--rule", p.rule], { env });
+      expect(trace.code).toBe(2);
+      expect(trace.stderr).toContain("--trace and --probe-timeout go with --probe");
+    });
+  });
 });

@@ -10,18 +10,28 @@ export const registerCheckCommands: Register = (program, act) => {
       `Diagnose an EventBridge → Lambda pipeline: rule state, pattern against the event the
 application sends, the target's resource policy and state, the publisher's bus setting,
 the MatchedEvents / Invocations metrics with the right dimensions, the target's dead-letter
-queue and recent errors in its logs. Read-only: nothing is sent or changed.
-Prints one line per finding, then the root cause and the exact fix.`,
+queue and recent errors in its logs. Read-only: nothing is sent or changed, unless --probe.
+Prints one line per finding, then the root cause and the exact fix.
+
+With --probe, after reading, it also sends one marked copy of the application's event to
+the bus with PutEvents (the event given by --event, --source/--detail-type or the config)
+and waits for it in the target's logs, adding the probe.accepted and probe.delivered
+findings; --trace adds a temporary log group target to the rule for the probe and removes
+it afterwards (see course-doctor probe --help).`,
     );
   addPipelineOptions(check, { all: true, event: true, since: "1h", verdict: true });
   check
     .option("--from <snapshot>", "diagnose a saved snapshot offline (no AWS calls)")
-    .option("--save-snapshot <file>", "also write the collected snapshot to FILE");
+    .option("--save-snapshot <file>", "also write the collected snapshot to FILE")
+    .option("--probe", "also send a marked probe event and wait for it in the target's logs (writes: PutEvents)")
+    .option("--trace", "with --probe: a temporary log group target on the rule proves delivery, removed afterwards")
+    .option("--probe-timeout <duration>", "with --probe: how long to wait for evidence (default 60s)");
   withExamples(check, [
     "course-doctor check --from examples/ingestor-wrong-bus.snapshot.json",
     "course-doctor check --bus agent2-ingestor-events-dev --rule agent2-ingestor-document-processing-dev \\",
     "    --publisher agent2-ingestor-upload-dev --source agent2.ingestor --detail-type 'Document Processing Required'",
     "course-doctor check --env dev --event event.json --since 3h",
+    "course-doctor check --env dev --probe --trace",
     "course-doctor check --bus orders --all --format junit > check.xml",
     "course-doctor check --format json | jq .rootCause",
   ]);
