@@ -21,7 +21,7 @@ export const UNRESTRICTED_ACTIONS: readonly string[] = ["sts:GetCallerIdentity"]
 
 /** What `check`, `snapshot`, `rule`, `policy`, `metrics`, `logs`, `pattern test --remote` and `init` call. */
 export const READ_ACTIONS: readonly ActionUse[] = [
-  { action: "events:DescribeEventBus", why: "the bus exists; its resource policy", by: "check, snapshot" },
+  { action: "events:DescribeEventBus", why: "the bus exists; its resource policy", by: "check, snapshot, init" },
   { action: "events:ListEventBuses", why: "same-name rules on other buses; bus suggestions", by: "check, rule, init" },
   { action: "events:DescribeRule", why: "the rule's state and pattern", by: "check, rule, metrics, probe" },
   { action: "events:ListRules", why: "check --all; same-name rules on other buses; init", by: "check --all, rule, init" },
