@@ -66,6 +66,9 @@ const LATE_MS = 5_000;
 /** A Live Tail session that ends sooner than this did not really run: after a few, stop retrying. */
 const SHORT_SESSION_MS = 10_000;
 const MAX_SHORT_SESSIONS = 3;
+/** While Live Tail runs, lines older than this behind the newest are forgotten by deduplication. */
+const KEEP_KEYS_MS = 60_000;
+const PRUNE_EVERY_MS = 10_000;
 
 /** Reads a log group; see the module comment. Throws only for AWS failures it cannot ride out. */
 export async function tailLogGroup(aws: Aws, group: string, options: TailOptions): Promise<TailResult> {
@@ -264,6 +267,7 @@ class TailState {
   private async readSession(stream: AsyncIterable<StartLiveTailResponseStream>, onStart: () => void): Promise<"aborted" | "ended" | { failed: string }> {
     const iterator = stream[Symbol.asyncIterator]();
     let sampledNoted = false;
+    let lastPrune = Date.now();
     try {
       for (;;) {
         const next = await nextOrAbort(iterator, this.options.signal);
@@ -280,6 +284,11 @@ class TailState {
             this.options.onWarning?.("more than 500 lines per second: Live Tail shows a sample of them");
           }
           for (const raw of item.sessionUpdate.sessionResults ?? []) this.emitLive(raw);
+          // What deduplication remembers only matters near the newest line: keep a long session's memory small.
+          if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+            this.prune(this.cursor - KEEP_KEYS_MS);
+            lastPrune = Date.now();
+          }
         } else if (item.SessionTimeoutException) {
           return "ended";
         } else if (item.SessionStreamingException) {
