@@ -83,6 +83,11 @@ export function classifyAwsError(error: unknown, action: string): AwsFailure {
   if (name === "TimeoutError" || code === "ETIMEDOUT" || /socket hang up|connect ETIMEDOUT/i.test(message)) {
     return { reason: "unreachable", error: message };
   }
+  if (name === "SyntaxError" || /Deserialization error/i.test(e.message ?? "")) {
+    // The answer was not an AWS response at all (an HTML error page from a proxy or an emulator).
+    const answered = status ?? (error as { $response?: { statusCode?: number } }).$response?.statusCode;
+    return { reason: "error", error: `the endpoint answered${answered ? ` HTTP ${answered}` : ""} with something that is not an AWS response` };
+  }
   if (typeof status === "number" && status >= 500) return { reason: "error", error: `${name} (HTTP ${status}): ${message}` };
   return { reason: "error", error: `${name}: ${message}` };
 }

@@ -16,6 +16,7 @@ import {
   PutResourcePolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import type { Aws } from "../aws/clients.js";
+import { classifyAwsError } from "../aws/errors.js";
 import type { PipelineRequest } from "../cli/pipeline-options.js";
 import { InputError, UsageError } from "../errors.js";
 import { normalizeEvent, type PutEventsEntry } from "../event/index.js";
@@ -225,10 +226,14 @@ export async function probePipeline(aws: Aws, request: PipelineRequest, options:
   } catch (error) {
     if (options.signal?.aborted) throw error;
     const name = errorName(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const failure = classifyAwsError(error, "events:PutEvents");
+    const detail =
+      failure.reason === "access-denied"
+        ? `${failure.error}. The caller needs ${failure.action} on the bus (course-doctor iam-policy --probe prints the policy).`
+        : failure.error;
     return {
       findings: [
-        { id: "probe.accepted", status: "error", title: `PutEvents failed: ${name}`, detail: message, evidence: { bus: request.bus, entry, error: name } },
+        { id: "probe.accepted", status: "error", title: `PutEvents failed: ${failure.reason === "error" ? name : failure.reason}`, detail, evidence: { bus: request.bus, entry, error: name } },
         { id: "probe.delivered", status: "skip", title: "not sent: PutEvents failed" },
       ],
       timedOut: false,

@@ -114,6 +114,8 @@ describe("probe against moto", () => {
     expect(result.code, result.stderr).toBe(1);
     const accepted = parse(result.stdout).findings.find((f) => f.id === "probe.accepted")!;
     expect(accepted.status).toBe("error");
+    // Said plainly, not as the JSON parser's complaint about an HTML page.
+    expect(accepted.detail).toBe("the endpoint answered HTTP 500 with something that is not an AWS response");
   });
 
   it("a rule that does not exist is bad input: exit 2", async () => {
