@@ -32,7 +32,12 @@ export interface TailOptions {
   filter?: string | undefined;
   /** Keep reading new lines until the signal aborts. */
   follow?: boolean;
-  /** Ends the follow (Ctrl-C); an aborted tail returns, it does not throw. */
+  /**
+   * Ends the follow (Ctrl-C); an aborted tail returns, it does not throw. Give the Aws the
+   * same signal (AwsOptions.interrupt) so that an open Live Tail stream closes at once;
+   * otherwise it closes with `aws.destroy()`. Build that Aws with a long timeoutMs for a
+   * follow: its deadline applies to the whole Live Tail stream.
+   */
   signal?: AbortSignal | undefined;
   onEvent(event: TailEvent): void;
   /** Called when following starts in a mode, and on each switch; `reason` says why (for --verbose). */
