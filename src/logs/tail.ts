@@ -219,6 +219,8 @@ class TailState {
         if (this.aborted) return;
         const failure = classifyAwsError(error, "logs:FilterLogEvents");
         if (failure.reason === "access-denied" || failure.reason === "no-credentials") throw error;
+        // The client's own deadline passed: every further call would fail the same way.
+        if (this.aws.signal.aborted) throw error;
         if (failure.error !== lastProblem) this.options.onWarning?.(`reading ${this.group} failed, retrying: ${failure.error}`);
         lastProblem = failure.error;
       }
