@@ -12,7 +12,6 @@ import {
   DeleteResourcePolicyCommand,
   DescribeLogGroupsCommand,
   DescribeResourcePoliciesCommand,
-  FilterLogEventsCommand,
   PutResourcePolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import type { Aws } from "../aws/clients.js";
@@ -21,6 +20,7 @@ import type { PipelineRequest } from "../cli/pipeline-options.js";
 import { InputError, UsageError } from "../errors.js";
 import { normalizeEvent, type PutEventsEntry } from "../event/index.js";
 import type { Finding } from "../model/finding.js";
+import { tailLogGroup } from "../logs/tail.js";
 import { explainMatch } from "../pattern/index.js";
 
 export const MARKER_FIELD = "courseDoctorProbe";
@@ -98,27 +98,6 @@ async function sendEntry(aws: Aws, entry: PutEventsEntry): Promise<{ ok: true; e
     return { ok: false, code: result?.ErrorCode ?? "Unknown", message: result?.ErrorMessage ?? "PutEvents reported a failed entry without a message" };
   }
   return { ok: true, eventId: result.EventId };
-}
-
-/** Looks for any of the markers in a log group since `startTime`; "missing" when the group does not exist yet. */
-export async function findMarker(aws: Aws, group: string, markers: Map<string, number>, startTime: number): Promise<{ marker: string; at: number } | "missing" | null> {
-  try {
-    let nextToken: string | undefined;
-    do {
-      const out = await aws.send("logs", new FilterLogEventsCommand({ logGroupName: group, startTime, filterPattern: `"${MARKER_FIELD}"`, nextToken }));
-      for (const event of out.events ?? []) {
-        for (const marker of markers.keys()) {
-          // Filter patterns are approximate on some endpoints: re-check the message itself.
-          if (event.message?.includes(marker)) return { marker, at: event.ingestionTime ?? event.timestamp ?? Date.now() };
-        }
-      }
-      nextToken = out.nextToken;
-    } while (nextToken);
-    return null;
-  } catch (error) {
-    if (errorName(error) === "ResourceNotFoundException") return "missing";
-    throw error;
-  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -295,7 +274,7 @@ export async function probePipeline(aws: Aws, request: PipelineRequest, options:
   let trace: TraceResources | undefined;
   const missingSeen = new Set<string>();
   const deadline = sent + options.timeoutMs;
-  let found: { group: string; marker: string; at: number; via: "target" | "trace" } | null = null;
+  let found = null as { group: string; marker: string; at: number; via: "target" | "trace" } | null;
   let interrupted = false;
   try {
     if (options.trace) {
@@ -314,35 +293,53 @@ export async function probePipeline(aws: Aws, request: PipelineRequest, options:
       await setUpTrace(aws, rule, request.bus, described.Arn ?? `arn:aws:events:us-east-1:000000000000:rule/${rule}`, trace);
     }
     if (groups.length === 0 && !trace) notes.push("No target leaves evidence the probe can read (a Lambda function's or a log group's logs); use --trace.");
-    debug("Live Tail is not used: polling FilterLogEvents with a start time");
-    let lastSend = Date.now();
-    while (!found && Date.now() < deadline) {
-      if (options.signal?.aborted) {
-        interrupted = true;
-        break;
-      }
-      if (trace && Date.now() - lastSend >= 5000) {
-        // The trace target may not have been in place for earlier sends: send again, with a new marker.
-        const again = newMarker();
-        const resent = await sendEntry(aws, probeEntry(request, again).entry);
-        if (resent.ok) markers.set(again, Date.now());
-        lastSend = Date.now();
-        debug(`trace: resent probe ${again}`);
-      }
-      const where: Array<[string, "target" | "trace"]> = [...groups.map((g): [string, "target"] => [g, "target"]), ...(trace ? [[trace.group, "trace"] as [string, "trace"]] : [])];
-      for (const [group, via] of where) {
-        const hit = await findMarker(aws, group, markers, sent - 60_000);
-        if (hit === "missing") {
-          if (!missingSeen.has(group)) debug(`log group ${group} does not exist yet (no logs yet)`);
+    // Every evidence group is followed at once: Live Tail where the service offers it, polling
+    // FilterLogEvents from the send time otherwise (tailLogGroup decides, and says why).
+    const where: Array<[string, "target" | "trace"]> = [...groups.map((g): [string, "target"] => [g, "target"]), ...(trace ? [[trace.group, "trace"] as [string, "trace"]] : [])];
+    const stop = new AbortController();
+    const waiting = AbortSignal.any([stop.signal, AbortSignal.timeout(Math.max(0, deadline - Date.now())), ...(options.signal ? [options.signal] : [])]);
+    const tails = where.map(([group, via]) =>
+      tailLogGroup(aws, group, {
+        startTime: sent - 60_000,
+        filter: `"${MARKER_FIELD}"`,
+        follow: true,
+        signal: waiting,
+        pollMs,
+        onEvent: (line) => {
+          if (found) return;
+          for (const candidate of markers.keys()) {
+            if (line.message.includes(candidate)) {
+              found = { group, marker: candidate, at: Math.max(Date.now(), line.timestamp), via };
+              stop.abort();
+              return;
+            }
+          }
+        },
+        onMode: (mode, reason) => debug(`${group}: ${mode === "live-tail" ? "Live Tail" : "polling FilterLogEvents"} (${reason})`),
+        onMissing: () => {
           missingSeen.add(group);
-        } else if (hit) {
-          found = { group, marker: hit.marker, at: hit.at, via };
-          break;
-        }
-      }
-      if (!found) await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), options.signal);
+          debug(`log group ${group} does not exist yet (no logs yet)`);
+        },
+        onNote: (text) => debug(`${group}: ${text}`),
+        onWarning: (text) => debug(`${group}: ${text}`),
+      }).catch((error: unknown) => {
+        debug(`${group}: ${error instanceof Error ? error.message : String(error)}`);
+      }),
+    );
+    // With --trace, resend (each with its own marker) until the new target sees one: it is not active at once.
+    let lastSend = Date.now();
+    while (trace && !found && !waiting.aborted) {
+      await sleep(Math.min(1_000, Math.max(0, deadline - Date.now())), waiting);
+      if (found || waiting.aborted || Date.now() - lastSend < 5_000) continue;
+      const again = newMarker();
+      const resent = await sendEntry(aws, probeEntry(request, again).entry);
+      if (resent.ok) markers.set(again, Date.now());
+      lastSend = Date.now();
+      debug(`trace: resent probe ${again}`);
     }
-    if (options.signal?.aborted) interrupted = true;
+    if (where.length === 0) await sleep(Math.max(0, deadline - Date.now()), waiting);
+    await Promise.all(tails);
+    if (options.signal?.aborted && !found) interrupted = true;
   } finally {
     if (trace) {
       const problems = await tearDownTrace(options.cleanupAws ?? aws, trace);

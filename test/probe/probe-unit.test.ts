@@ -1,5 +1,5 @@
 /** The probe's PutEvents handling with aws-sdk-client-mock: entry failures inside an HTTP 200. */
-import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand, StartLiveTailCommand, type StartLiveTailResponseStream } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -69,7 +69,8 @@ describe("probePipeline with a mocked SDK", () => {
     logs.on(FilterLogEventsCommand).callsFake((input: { logGroupName: string }) => {
       const call = events.commandCalls(PutEventsCommand)[0]!;
       const marker = JSON.parse(call.args[0].input.Entries![0]!.Detail!).courseDoctorProbe as string;
-      return { events: [{ message: `START handler ${marker}`, timestamp: Date.now(), ingestionTime: Date.now() }], group: input.logGroupName };
+      // What a handler that logs its input prints.
+      return { events: [{ message: `received {"detail": {"id": "1", "courseDoctorProbe": "${marker}"}}`, timestamp: Date.now(), ingestionTime: Date.now(), logStreamName: "s", eventId: "1" }], group: input.logGroupName };
     });
     const result = await probePipeline(aws(), request(), { timeoutMs: 5000, pollMs: 10 });
     expect(result.findings.map((f) => f.status)).toEqual(["pass", "pass"]);
@@ -82,5 +83,31 @@ describe("probePipeline with a mocked SDK", () => {
     const result = await probePipeline(aws(), request(), { timeoutMs: 200, pollMs: 20 });
     expect(result.timedOut).toBe(true);
     expect(result.findings[1]!.detail).toContain("No logs yet in /aws/lambda/orders-fn");
+  });
+
+  it("waits through Live Tail where the service offers it, and says so with --verbose", async () => {
+    const group = "/aws/lambda/orders-fn";
+    const groupArn = `arn:aws:logs:us-east-1:123456789012:log-group:${group}`;
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] });
+    logs.on(FilterLogEventsCommand).resolves({ events: [] });
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: group, logGroupArn: groupArn }] });
+    logs.on(StartLiveTailCommand).callsFake(() => {
+      const marker = JSON.parse(events.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail!).courseDoctorProbe as string;
+      const items = [
+        { sessionStart: { sessionId: "s-1", logGroupIdentifiers: [groupArn] } },
+        { sessionUpdate: { sessionMetadata: { sampled: false }, sessionResults: [{ logGroupIdentifier: groupArn, logStreamName: "s", timestamp: Date.now(), message: `{"courseDoctorProbe": "${marker}"}` }] } },
+      ] as StartLiveTailResponseStream[];
+      return {
+        responseStream: (async function* () {
+          yield* items;
+          await new Promise(() => undefined); // the session stays open until the probe stops reading
+        })(),
+      };
+    });
+    const lines: string[] = [];
+    const result = await probePipeline(aws(), request(), { timeoutMs: 5000, pollMs: 1000, debug: (line) => lines.push(line) });
+    expect(result.findings.map((f) => f.status)).toEqual(["pass", "pass"]);
+    expect(logs.commandCalls(StartLiveTailCommand)).toHaveLength(1);
+    expect(lines.join("\n")).toContain(`${group}: Live Tail`);
   });
 });

@@ -11,7 +11,8 @@ export const registerProbeCommand: Register = (program, act) => {
 --source/--detail-type/--detail, or the config file) with one extra detail field,
 "courseDoctorProbe": "cd-probe-<random>". Your target receives it like a real event.
 Then wait for that marker in the target's log group (/aws/lambda/FUNCTION, or a log
-group target), polling FilterLogEvents, until --probe-timeout (config probeTimeout,
+group target), through CloudWatch Logs Live Tail where the service offers it and by
+polling FilterLogEvents otherwise (-v says which), until --probe-timeout (config probeTimeout,
 default 60s). A pattern that does not match the event is explained, not waited for.
 
 --trace also adds, for the duration of the probe only, a target to the rule: a log group
