@@ -63,8 +63,8 @@ export const RULE_METRICS = ["MatchedEvents", "TriggeredRules", "Invocations", "
 /** Function metrics read for every Lambda target (AWS/Lambda). */
 export const FUNCTION_METRICS = ["Invocations", "Errors", "Throttles"] as const;
 
-/** Log lines that count as errors; FilterLogEvents narrows, then each line is re-checked here. */
-export const ERROR_LINE = /\b(ERROR|Error|error|Exception|Traceback|FATAL|Fatal)\b|Task timed out|Runtime exited|Runtime\.\w+Error|"level":\s*"(error|fatal)"/;
+export { ERROR_LINE } from "../model/log-lines.js";
+import { ERROR_LINE } from "../model/log-lines.js";
 const ERROR_FILTER = '?ERROR ?Error ?error ?Exception ?Traceback ?FATAL ?"Task timed out" ?"Runtime exited"';
 
 const REDACTED = "<redacted>";

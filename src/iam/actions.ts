@@ -34,8 +34,8 @@ export const READ_ACTIONS: readonly ActionUse[] = [
   { action: "cloudwatch:ListMetrics", why: "the dimension sets the rule's metrics are really published with", by: "check, metrics" },
   { action: "cloudwatch:GetMetricData", why: "MatchedEvents, Invocations, FailedInvocations, the function's Errors", by: "check, metrics" },
   { action: "logs:FilterLogEvents", why: "recent error lines; logs; the probe's marker", by: "check, logs, probe" },
-  { action: "logs:DescribeLogGroups", why: "the log group exists; its ARN for Live Tail", by: "logs, probe --cleanup" },
-  { action: "logs:StartLiveTail", why: "live log lines (falls back to polling FilterLogEvents without it)", by: "logs --follow" },
+  { action: "logs:DescribeLogGroups", why: "the log group exists; its ARN for Live Tail", by: "logs, probe" },
+  { action: "logs:StartLiveTail", why: "live log lines (falls back to polling FilterLogEvents without it)", by: "logs --follow, probe" },
   { action: "sqs:GetQueueUrl", why: "the dead-letter queue exists", by: "check, rule" },
   { action: "sqs:GetQueueAttributes", why: "messages waiting in the dead-letter queue", by: "check, rule" },
 ];

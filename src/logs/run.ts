@@ -5,7 +5,7 @@
  */
 import type { ChalkInstance } from "chalk";
 import { Aws } from "../aws/clients.js";
-import { ERROR_LINE } from "../aws/collect.js";
+import { ERROR_LINE } from "../model/log-lines.js";
 import { classifyAwsError } from "../aws/errors.js";
 import type { CommandContext } from "../cli/context.js";
 import { awsOptionsFor, resolvePipeline } from "../cli/pipeline-options.js";
