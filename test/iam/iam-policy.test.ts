@@ -7,13 +7,14 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Aws } from "../../src/aws/clients.js";
 import { grantedActions, iamPolicy, PEEK_ACTIONS, PROBE_ACTIONS, READ_ACTIONS, TRACE_ACTIONS, UNRESTRICTED_ACTIONS, type PolicyDocument } from "../../src/iam/actions.js";
 import { TRACE_GROUP_PREFIX } from "../../src/probe/probe.js";
 import { REPO_ROOT, runCli } from "../helpers/cli.js";
-import { MOTO_ACCOUNT, MOTO_REGION, motoEnv, startMoto, type Moto } from "../helpers/moto.js";
-import { Seeder } from "../helpers/seed.js";
+import { MOTO_ACCOUNT, MOTO_REGION, type Moto } from "../helpers/moto.js";
+import { useMoto } from "../helpers/use-moto.js";
+import { type Seeder } from "../helpers/seed.js";
 
 const WRITES = /:(Put|Create|Delete|Remove|Tag|Untag|Update|Send|Start(?!LiveTail)|Invoke|Add)/;
 const SERVICE_OF_PACKAGE: Record<string, string> = {
@@ -119,14 +120,7 @@ describe("iam-policy cannot drift from the code", () => {
     let moto: Moto;
     let env: Record<string, string>;
     let seed: Seeder;
-    beforeAll(async () => {
-      moto = await startMoto();
-      seed = new Seeder(moto);
-      env = motoEnv(moto);
-    });
-    afterAll(async () => {
-      await moto?.stop();
-    });
+    useMoto((world) => ({ moto, seed, env } = world));
 
     it("what the read-only commands call is inside the read-only policy; the probe's inside --probe's", async () => {
       const names = await seed.ingestor();

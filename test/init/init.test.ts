@@ -4,25 +4,19 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
-import { MOTO_ACCOUNT, MOTO_REGION, motoEnv, startMoto, type Moto } from "../helpers/moto.js";
-import { PUBLISHER_SECRET, Seeder } from "../helpers/seed.js";
+import { MOTO_ACCOUNT, MOTO_REGION, type Moto } from "../helpers/moto.js";
+import { useMoto } from "../helpers/use-moto.js";
+import { PUBLISHER_SECRET, type Seeder } from "../helpers/seed.js";
 
 let moto: Moto;
 let seed: Seeder;
 let env: Record<string, string>;
 let cwd: string;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  seed = new Seeder(moto);
-  env = motoEnv(moto);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
+useMoto((world) => ({ moto, seed, env } = world));
 beforeEach(async () => {
   await moto.reset();
   seed.forget();

@@ -2,27 +2,17 @@
  * `rule` and `policy` end to end against moto, seeded the way a team's infrastructure
  * would create the pipeline.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { MOTO_ACCOUNT, MOTO_REGION, motoEnv, startMoto, type Moto } from "../helpers/moto.js";
-import { Seeder } from "../helpers/seed.js";
+import { MOTO_ACCOUNT, MOTO_REGION, type Moto } from "../helpers/moto.js";
+import { useMoto } from "../helpers/use-moto.js";
+import { type Seeder } from "../helpers/seed.js";
 
 let moto: Moto;
 let seed: Seeder;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  seed = new Seeder(moto);
-  env = motoEnv(moto);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  seed.forget();
-});
+useMoto((world) => ({ moto, seed, env } = world));
 
 describe("rule against moto", () => {
   it("shows state, pattern and the targets with retry policy and DLQ", async () => {

@@ -2,27 +2,17 @@
  * `check` end to end against a real emulator: one broken pipeline per root cause, seeded
  * with the SDK the way a team's infrastructure would create it.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runBin, runCli, type CliResult } from "../helpers/cli.js";
-import { MOTO_ACCOUNT, MOTO_REGION, motoEnv, startMoto, type Moto } from "../helpers/moto.js";
-import { PUBLISHER_SECRET, Seeder, type IngestorNames } from "../helpers/seed.js";
+import { MOTO_ACCOUNT, MOTO_REGION, type Moto } from "../helpers/moto.js";
+import { useMoto } from "../helpers/use-moto.js";
+import { PUBLISHER_SECRET, type Seeder, type IngestorNames } from "../helpers/seed.js";
 
 let moto: Moto;
 let seed: Seeder;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  seed = new Seeder(moto);
-  env = motoEnv(moto);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  seed.forget();
-});
+useMoto((world) => ({ moto, seed, env } = world));
 
 const APP_EVENT = ["--source", "agent2.ingestor", "--detail-type", "Document Processing Required", "--detail", '{"job_id":"89fdf15c","files":["a.pdf"]}'];
 

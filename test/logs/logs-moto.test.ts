@@ -5,29 +5,19 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Aws } from "../../src/aws/clients.js";
 import { tailLogGroup, type TailEvent, type TailMode } from "../../src/logs/tail.js";
 import { runCli } from "../helpers/cli.js";
-import { MOTO_ACCOUNT, MOTO_REGION, motoEnv, startMoto, type Moto } from "../helpers/moto.js";
-import { Seeder } from "../helpers/seed.js";
+import { MOTO_ACCOUNT, MOTO_REGION, type Moto } from "../helpers/moto.js";
+import { useMoto } from "../helpers/use-moto.js";
+import { type Seeder } from "../helpers/seed.js";
 
 let moto: Moto;
 let seed: Seeder;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  seed = new Seeder(moto);
-  env = motoEnv(moto);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  seed.forget();
-});
+useMoto((world) => ({ moto, seed, env } = world));
 
 const LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (2026\/11\/22\/\[\$LATEST\][0-9a-f]+) (.*)$/;
 

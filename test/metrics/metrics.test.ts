@@ -2,11 +2,12 @@
  * `metrics`: the table, sparklines and the interpretation line, against moto seeded with
  * the datapoints EventBridge and Lambda would publish; the pure parts as units.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bucketize, interpret, resolvePeriod, sparkline, type MetricRow } from "../../src/metrics/metrics.js";
 import { runCli } from "../helpers/cli.js";
-import { motoEnv, startMoto, type Moto } from "../helpers/moto.js";
-import { Seeder } from "../helpers/seed.js";
+import type { Moto } from "../helpers/moto.js";
+import { useMoto } from "../helpers/use-moto.js";
+import { type Seeder } from "../helpers/seed.js";
 
 describe("metrics: pieces", () => {
   it("buckets datapoints by period from the window's start, empty periods as 0", () => {
@@ -60,18 +61,7 @@ describe("metrics against moto", () => {
   let moto: Moto;
   let seed: Seeder;
   let env: Record<string, string>;
-  beforeAll(async () => {
-    moto = await startMoto();
-    seed = new Seeder(moto);
-    env = motoEnv(moto);
-  });
-  afterAll(async () => {
-    await moto?.stop();
-  });
-  beforeEach(async () => {
-    await moto.reset();
-    seed.forget();
-  });
+  useMoto((world) => ({ moto, seed, env } = world));
 
   it("shows the rule's metrics under the dimensions they were published with, and the function's", async () => {
     const names = await seed.ingestor();

@@ -1,27 +1,17 @@
 /** `probe` end to end against moto: a rule whose target is a CloudWatch Logs group (moto delivers there). */
 import { DescribeLogGroupsCommand, DescribeResourcePoliciesCommand, CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { MOTO_ACCOUNT, MOTO_REGION, motoEnv, startMoto, type Moto } from "../helpers/moto.js";
-import { Seeder } from "../helpers/seed.js";
+import { MOTO_ACCOUNT, MOTO_REGION, type Moto } from "../helpers/moto.js";
+import { useMoto } from "../helpers/use-moto.js";
+import { type Seeder } from "../helpers/seed.js";
 
 let moto: Moto;
 let seed: Seeder;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  seed = new Seeder(moto);
-  env = motoEnv(moto);
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  seed.forget();
-});
+useMoto((world) => ({ moto, seed, env } = world));
 
 const EVENT = ["--source", "shop.orders", "--detail-type", "Order Created", "--detail", '{"id":"1"}'];
 
