@@ -418,7 +418,8 @@ function ruleInfoOf(rule: Rule, busName: string): RuleInfo {
   }) as RuleInfo;
 }
 
-async function listTargets(aws: Aws, request: CollectRequest): Promise<Collected<TargetInfo[]>> {
+/** Every target of a rule (all pages). */
+export async function listTargets(aws: Aws, request: Pick<CollectRequest, "rule" | "bus">): Promise<Collected<TargetInfo[]>> {
   return collect("events:ListTargetsByRule", async () => {
     const targets: Target[] = [];
     let next: string | undefined;

@@ -3,10 +3,8 @@
  * environment names the bus (the likely publishers). Only variable NAMES leave this
  * module: a value is compared with the bus and dropped on the spot.
  */
-import { ListTargetsByRuleCommand, type Target } from "@aws-sdk/client-eventbridge";
 import { ListFunctionsCommand } from "@aws-sdk/client-lambda";
-import type { CollectSession } from "../aws/collect.js";
-import { targetInfoOf } from "../aws/collect.js";
+import { listTargets, type CollectSession } from "../aws/collect.js";
 import { collect, isFatalFailure } from "../aws/errors.js";
 import { AwsAccessError } from "../errors.js";
 import { busNameOf, parseArn } from "../model/arn.js";
@@ -74,7 +72,7 @@ export async function discoverPipeline(session: CollectSession, bus: string, onl
   const wanted = rules.value.filter((rule) => onlyRule === null || rule.Name === onlyRule);
   const [targets, publishers] = await Promise.all([
     // ListTargetsByRule is rate-limited per account (about 50/s): a few at a time.
-    mapLimit(wanted, 8, (rule) => listTargets(session, rule.Name ?? "", bus)),
+    mapLimit(wanted, 8, (rule) => listTargets(session.aws, { rule: rule.Name ?? "", bus })),
     findPublishers(session, busName, base.busArn),
   ]);
   const targetsByRule = new Map(wanted.map((rule, index) => [rule.Name ?? "", targets[index]!]));
@@ -91,19 +89,6 @@ export async function discoverPipeline(session: CollectSession, bus: string, onl
     })),
     publishers,
   };
-}
-
-async function listTargets(session: CollectSession, rule: string, bus: string): Promise<Collected<TargetInfo[]>> {
-  return collect("events:ListTargetsByRule", async () => {
-    const targets: Target[] = [];
-    let next: string | undefined;
-    do {
-      const page = await session.aws.send("events", new ListTargetsByRuleCommand({ Rule: rule, EventBusName: bus, NextToken: next, Limit: 100 }));
-      targets.push(...(page.Targets ?? []));
-      next = page.NextToken;
-    } while (next);
-    return targets.map(targetInfoOf);
-  });
 }
 
 /** Every function with an environment variable naming the bus (by name or ARN), by function name. */
