@@ -97,16 +97,19 @@ export class Aws {
   }
 
   /**
-   * Sends a command with the shared deadline and records its IAM action, derived from
-   * the client and command names (LambdaClient + GetPolicyCommand = lambda:GetPolicy).
+   * Sends a command with the shared deadline (and `timeoutMs` for this call alone) and
+   * records its IAM action, derived from the client and command names
+   * (LambdaClient + GetPolicyCommand = lambda:GetPolicy).
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's own command type is generic over its input
-  async send<C extends CommandIO<any, MetadataBearer>>(service: ServiceName, command: C): Promise<C extends CommandIO<any, infer O> ? O : never> {
+  async send<C extends CommandIO<any, MetadataBearer>>(service: ServiceName, command: C, options: { timeoutMs?: number } = {}): Promise<C extends CommandIO<any, infer O> ? O : never> {
     const client = (await this.client(service)) as unknown as AnyClient;
     const action = actionOf(service, command);
     this.actionsUsed.add(action);
     Aws.actionsCalled.add(action);
-    return (await client.send(command as never, { abortSignal: this.signal })) as never;
+    // A per-call limit, for long-lived clients (a follow) whose own deadline is far away.
+    const abortSignal = options.timeoutMs === undefined ? this.signal : AbortSignal.any([this.signal, AbortSignal.timeout(options.timeoutMs)]);
+    return (await client.send(command as never, { abortSignal })) as never;
   }
 
   /** Closes sockets so the process can exit promptly. */

@@ -9,6 +9,7 @@ import { DescribeLogGroupsCommand, FilterLogEventsCommand, StartLiveTailCommand,
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { Aws } from "../aws/clients.js";
 import { classifyAwsError } from "../aws/errors.js";
+import { formatDuration } from "../util/duration.js";
 import { realTimer, type Timer } from "../util/poll.js";
 import { localFilterFor } from "./filter.js";
 
@@ -48,6 +49,8 @@ export interface TailOptions {
   onNote?(text: string): void;
   /** Something the user should know while following (a failed poll, sampling). */
   onWarning?(text: string): void;
+  /** How long one FilterLogEvents call may take before the poll counts as failed (default 30s). */
+  callTimeoutMs?: number;
   /** Interval between FilterLogEvents polls (default 2s). */
   pollMs?: number;
   /** Try Live Tail when following (default true; it is never tried against an endpoint override). */
@@ -66,6 +69,8 @@ export interface TailResult {
   interrupted: boolean;
 }
 
+/** One FilterLogEvents call may take this long. */
+const POLL_CALL_TIMEOUT_MS = 30_000;
 /** Polls re-read this far behind the newest line seen, for lines ingested late with older timestamps. */
 const LATE_MS = 5_000;
 /** A Live Tail session that ends sooner than this did not really run: after a few, stop retrying. */
@@ -155,6 +160,8 @@ class TailState {
             ...(this.options.filter ? { filterPattern: this.options.filter } : {}),
             ...(nextToken ? { nextToken } : {}),
           }),
+          // A stalled connection fails this poll (and the next one retries) instead of hanging the follow.
+          { timeoutMs: this.options.callTimeoutMs ?? POLL_CALL_TIMEOUT_MS },
         );
         for (const raw of page.events ?? []) {
           const event = this.toEvent(raw.timestamp ?? raw.ingestionTime, raw.logStreamName, raw.message);
@@ -221,8 +228,9 @@ class TailState {
         if (failure.reason === "access-denied" || failure.reason === "no-credentials") throw error;
         // The client's own deadline passed: every further call would fail the same way.
         if (this.aws.signal.aborted) throw error;
-        if (failure.error !== lastProblem) this.options.onWarning?.(`reading ${this.group} failed, retrying: ${failure.error}`);
-        lastProblem = failure.error;
+        const problem = failure.reason === "timeout" ? `no answer within ${formatDuration(this.options.callTimeoutMs ?? POLL_CALL_TIMEOUT_MS)}` : failure.error;
+        if (problem !== lastProblem) this.options.onWarning?.(`reading ${this.group} failed, retrying: ${problem}`);
+        lastProblem = problem;
       }
     }
   }
