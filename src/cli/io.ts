@@ -24,7 +24,11 @@ export function processIo(interrupt: AbortSignal): Io {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // process.stdin builds a stream (and loads fs/promises and readline) on first access:
+    // only commands that read "-" pay for it.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
     interrupt,
