@@ -46,6 +46,14 @@ describe("the command line", () => {
     expect(inner.stdout).not.toMatch(/^\s+check\b/m);
   });
 
+  it("the built bin reads an event from standard input for \"-\"", async () => {
+    const event = readFileSync(new URL("../../examples/ingestor-event.json", import.meta.url), "utf8");
+    const result = await runBin(["pattern", "test", "examples/ingestor-rule-pattern.json", "-"], { stdin: event });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("✔ match");
+    expect(result.code).toBe(0);
+  });
+
   it("the built bin answers --help with exit code 0 and no AWS SDK warning", async () => {
     const result = await runBin(["--help"]);
     expect(result.code).toBe(0);
