@@ -49,7 +49,7 @@ export function planInit(discovery: Discovery, choices: InitChoices): InitPlan |
   const footer: string[] = [];
   const busName = discovery.busName;
   const where = `${discovery.region}${discovery.account ? `, account ${discovery.account}` : ""}`;
-  const header = [`course-doctor configuration, written by \`course-doctor init\` from bus ${busName} (${where}).`, "check, rule, probe and smoke read it; flags beat environment variables beat this file."];
+  const header = [`course-doctor configuration, written by \`course-doctor init\` from bus ${busName} (${where}).`, "Every course-doctor command reads it; flags beat environment variables beat this file."];
 
   if (choices.region !== undefined) entries.push({ key: "region", value: choices.region, comments: [] });
   else header.push(`No "region" here: AWS_REGION or your profile decides (it was ${discovery.region}).`);

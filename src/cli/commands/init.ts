@@ -6,7 +6,7 @@ export const registerInitCommand: Register = (program, act) => {
     .command("init")
     .summary("discover the rule, its target and the publisher on a bus; write course-doctor.config.json")
     .description(
-      `Read a bus's rules (and their targets) and the Lambda functions whose environment names the bus, then write a commented course-doctor.config.json that \`check\`, \`rule\`, \`probe\` and \`smoke\` read. The rule is --rule, else the only rule with a Lambda target, else the first of several (the others are listed in the file and on stderr). The event's source and detail-type come from the rule's pattern when it names one of each; the publisher is a function whose environment variable holds the bus's name or ARN (only the variable's name is written, never a value).
+      `Read a bus's rules (and their targets) and the Lambda functions whose environment names the bus, then write a commented course-doctor.config.json that every other command reads (check, probe, rule, policy, metrics, logs, smoke). The rule is --rule, else the only rule with a Lambda target, else the first of several (the others are listed in the file and on stderr). The event's source and detail-type come from the rule's pattern when it names one of each; the publisher is a function whose environment variable holds the bus's name or ARN (only the variable's name is written, never a value).
 
 Writes ./course-doctor.config.json, or the file named by --output (or by the global --config). An existing file is kept unless --force. --region, --profile and --endpoint-url are used to read AWS and written into the file; --env NAME writes the settings as environment NAME, made the default. Exit 1 when the bus (or the --rule) does not exist.`,
     );
