@@ -157,6 +157,9 @@ async function followAndReport(ctx: CommandContext, session: JobSession, flags: 
   return finishWait(ctx, session, flags, id, result, plan.timeoutMs, plan.format);
 }
 
+/** Statuses of a job nothing has picked up yet: after a timeout in one, the pipeline is the suspect. */
+const WAITING_STATUS = /^(queued|pending|submitted|accepted|waiting|created|new|scheduled)$/i;
+
 /** Exit code of a finished wait; a timeout or an interruption throws, with the resume hint. */
 export function finishWait(
   ctx: CommandContext,
@@ -180,7 +183,7 @@ export function finishWait(
     case "timed_out": {
       const problem = result.problem ? `; the last status read failed: ${result.problem}` : "";
       throw new TimeoutError(`job ${id} did not finish within ${formatDuration(timeoutMs)} (${describeLastSeen(last)}${problem})`, {
-        hint: resumeHint(ctx, session, flags, id),
+        hint: `${resumeHint(ctx, session, flags, id)}${last && WAITING_STATUS.test(last.status) ? `\n  still "${last.status}": when the job's event never reaches the worker, course-doctor check finds where it stops` : ""}`,
       });
     }
     case "interrupted":

@@ -92,6 +92,15 @@ describe("jobs submit --wait against the course API", () => {
     expect(result.stderr).toContain(`resume with: course-doctor jobs status ${id} --wait --api-url ${api.url} --interval 20ms --timeout 300ms`);
   });
 
+  it("a job still queued at the timeout points at the pipeline: course-doctor check", async () => {
+    const result = await runCli(["--timeout", "300ms", "jobs", "submit", "--api", "ingestor", "--api-url", api.url, "--body", '{"scenario":"never","files":["a.pdf"]}', "--wait", ...fast]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('still "queued": when the job\'s event never reaches the worker, course-doctor check finds where it stops');
+    const moving = await runCli(["--timeout", "300ms", ...submitArgs("never", "--wait", ...fast)]);
+    expect(moving.code).toBe(3);
+    expect(moving.stderr).not.toContain("course-doctor check");
+  });
+
   it("Ctrl-C stops following: exit 130, the job keeps running, the resume hint", async () => {
     const controller = new AbortController();
     api.onStatus = (_id, n) => {
