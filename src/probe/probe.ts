@@ -355,6 +355,12 @@ export async function probePipeline(aws: Aws, request: PipelineRequest, options:
       id: "probe.delivered",
       status: "pass",
       title: `marker ${found.marker} found in ${found.group} after ${(latencyMs / 1000).toFixed(1)}s${found.via === "trace" ? " (trace target)" : ""}`,
+      ...(found.via === "trace"
+        ? {
+            detail:
+              "The rule matched the probe and EventBridge delivered it to the rule's targets: the temporary log group is one of them. Whether the function then ran shows only in its own logs (course-doctor logs).",
+          }
+        : {}),
       evidence: { marker: found.marker, logGroup: found.group, latencyMs, via: found.via },
     };
   } else {
