@@ -50,7 +50,15 @@ export interface CollectRequest {
   peekDlq: boolean;
   /** Metric period; default about 60 points over the window (`metricPeriodSeconds`). */
   periodSeconds?: number;
+  /**
+   * False for commands that show only configuration (`rule`, `policy`): no metrics and no
+   * log reads, which they would not show. Default true.
+   */
+  activity?: boolean;
 }
+
+/** What a snapshot holds for a part that was not read because the command does not show it. */
+const NOT_READ = { ok: false as const, reason: "error" as const, error: "not read by this command" };
 
 /** Options that are not part of the pipeline. */
 export interface CollectOptions {
@@ -305,7 +313,7 @@ export async function collectSnapshot(session: CollectSession, request: CollectR
     preloaded ? Promise.resolve({ ok: true as const, value: ruleInfoOf(preloaded, busName) }) : describeRule(aws, request),
     listTargets(aws, request),
     request.publisher ? session.publisher(request.publisher, request.busEnvVar, busName) : Promise.resolve(null),
-    session.metricDimensions(request.rule),
+    request.activity === false ? Promise.resolve(NOT_READ) : session.metricDimensions(request.rule),
   ]);
 
   if (!identity.ok && isFatalFailure(identity)) {
@@ -322,8 +330,8 @@ export async function collectSnapshot(session: CollectSession, request: CollectR
 
   // Round 2: per target, metric data, the remote pattern test, queue URLs.
   const [lambdaStates, metrics, remoteMatch, ruleElsewhere, dlqs] = await Promise.all([
-    Promise.all(lambdaTargets.map((target) => collectLambdaTarget(session, target, request.sinceMs))),
-    collectMetrics(session, request, busName, discovered, lambdaTargets),
+    Promise.all(lambdaTargets.map((target) => collectLambdaTarget(session, target, request.activity === false ? null : request.sinceMs))),
+    request.activity === false ? Promise.resolve(NOT_READ) : collectMetrics(session, request, busName, discovered, lambdaTargets),
     rule.ok && rule.value.eventPattern && request.event ? testPatternRemotely(aws, rule.value.eventPattern, request.event, { account, region }) : Promise.resolve(null),
     rule.ok ? Promise.resolve({ ok: true as const, value: [] as RuleElsewhere[] }) : findRuleElsewhere(session, request.rule, busName),
     // (round 2 + 3) dead-letter queues
@@ -451,13 +459,14 @@ export function targetInfoOf(target: Target): TargetInfo {
   return info;
 }
 
-async function collectLambdaTarget(session: CollectSession, target: TargetInfo, sinceMs: number): Promise<LambdaTargetState> {
+/** One Lambda target's state; `sinceMs` null skips its logs. */
+async function collectLambdaTarget(session: CollectSession, target: TargetInfo, sinceMs: number | null): Promise<LambdaTargetState> {
   const fn = target.function!;
   const [configuration, concurrency, policy, logs] = await Promise.all([
     session.functionConfiguration(fn.name, fn.qualifier),
     session.concurrency(fn.name),
     session.policy(fn.name, fn.qualifier),
-    session.functionErrors(fn.name, sinceMs),
+    sinceMs === null ? Promise.resolve(NOT_READ) : session.functionErrors(fn.name, sinceMs),
   ]);
   const state: LambdaTargetState = { targetId: target.id, functionName: fn.name, configuration, concurrency, policy, logs };
   if (fn.qualifier) state.qualifier = fn.qualifier;

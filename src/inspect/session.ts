@@ -30,9 +30,10 @@ export async function collectRule(session: CollectSession, request: PipelineRequ
     publisher: null,
     busEnvVar: request.busEnvVar,
     event: null,
-    // The shortest window: these commands show no metrics or logs.
     sinceMs: 60_000,
     peekDlq: false,
+    // These commands show configuration only: no metrics or log reads.
+    activity: false,
   });
   requireReachable(snapshot.identity);
   return snapshot;

@@ -3,6 +3,7 @@
  * would create the pipeline.
  */
 import { describe, expect, it } from "vitest";
+import { Aws } from "../../src/aws/clients.js";
 import { runCli } from "../helpers/cli.js";
 import { MOTO_ACCOUNT, MOTO_REGION, type Moto } from "../helpers/moto.js";
 import { useMoto } from "../helpers/use-moto.js";
@@ -148,5 +149,17 @@ describe("policy against moto", () => {
       expect(result.stderr).toMatch(/cannot reach AWS/);
       expect(result.stdout).toBe("");
     }
+  });
+});
+
+describe("rule and policy read configuration only", () => {
+  it("make no metrics or log reads (they show neither)", async () => {
+    const names = await seed.ingestor();
+    Aws.actionsCalled.clear();
+    expect((await runCli(["rule", names.rule, "--bus", names.bus], { env })).code).toBe(0);
+    expect((await runCli(["policy", "--bus", names.bus, "--rule", names.rule], { env })).code).toBe(0);
+    const called = [...Aws.actionsCalled];
+    expect(called).toEqual(expect.arrayContaining(["events:DescribeRule", "lambda:GetPolicy"]));
+    expect(called.filter((action) => action.startsWith("cloudwatch:") || action.startsWith("logs:"))).toEqual([]);
   });
 });
