@@ -201,24 +201,7 @@ export function awsCommand(words: string[], flags: Array<[string, string | null 
   return ["aws", ...words, ...(rest ? [rest] : [])].join(" ");
 }
 
-/** "1h", "30m", "90s", "1h30m": the metrics and logs window as people write it. */
-export function formatWindow(ms: number): string {
-  const units: Array<[string, number]> = [
-    ["d", 86_400_000],
-    ["h", 3_600_000],
-    ["m", 60_000],
-    ["s", 1_000],
-  ];
-  let rest = Math.max(0, Math.round(ms / 1000) * 1000);
-  let out = "";
-  for (const [unit, size] of units) {
-    if (rest >= size) {
-      out += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return out || `${ms}ms`;
-}
+export { formatWindow } from "../util/duration.js";
 
 /** "1 target", "2 targets". */
 export function plural(count: number, word: string, many = `${word}s`): string {

@@ -11,7 +11,7 @@ import type { CommandContext } from "../cli/context.js";
 import { awsOptionsFor, resolvePipeline } from "../cli/pipeline-options.js";
 import { CliError, ExitCode, InterruptedError, TimeoutError, UsageError } from "../errors.js";
 import { busNameOf } from "../model/arn.js";
-import { formatDuration } from "../util/duration.js";
+import { formatDuration, formatWindow } from "../util/duration.js";
 import { awsFailureError, groupOfArgument, groupOfRule } from "./group.js";
 import { tailLogGroup, type TailEvent } from "./tail.js";
 
@@ -122,17 +122,3 @@ export async function runLogs(ctx: CommandContext, argument: string | undefined,
   }
 }
 
-/** A window as people write it: 15m, 1h, 1h30m, 90s (formatDuration would say "15m 00s"). */
-export function formatWindow(ms: number): string {
-  const units: Array<[string, number]> = [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1_000]];
-  if (ms % 1_000 !== 0) return formatDuration(ms);
-  let rest = ms;
-  let text = "";
-  for (const [unit, size] of units) {
-    if (rest >= size) {
-      text += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return text || "0s";
-}

@@ -9,7 +9,7 @@
 import type { ChalkInstance } from "chalk";
 import { collectRuleMetrics, FUNCTION_METRICS, RULE_METRICS } from "../aws/collect.js";
 import { dimensionsLabel, findSeries, MIN_TRUSTED_WINDOW_MS, ruleDimensions } from "../checks/metrics-support.js";
-import { formatWindow } from "../checks/support.js";
+import { formatWindow } from "../util/duration.js";
 import type { CommandContext } from "../cli/context.js";
 import { resolvePipeline, type PipelineFlags } from "../cli/pipeline-options.js";
 import { UsageError } from "../errors.js";

@@ -18,7 +18,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Aws } from "../../src/aws/clients.js";
 import { matchesTerms, parseTermFilter } from "../../src/logs/filter.js";
-import { formatWindow, logLineJson, renderLogLine } from "../../src/logs/run.js";
+import { logLineJson, renderLogLine } from "../../src/logs/run.js";
+import { formatWindow } from "../../src/util/duration.js";
 import { tailLogGroup, type TailEvent, type TailMode, type TailOptions } from "../../src/logs/tail.js";
 import { runCli } from "../helpers/cli.js";
 
