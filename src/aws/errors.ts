@@ -121,3 +121,8 @@ export async function collect<T>(action: string, fn: () => Promise<T>): Promise<
 export function isFatalFailure(failure: { reason: CollectFailureReason }): boolean {
   return failure.reason === "no-credentials" || failure.reason === "unreachable";
 }
+
+/** What to do when no AWS call can succeed: fix the endpoint, or the credentials. */
+export function reachHint(reason: CollectFailureReason): string {
+  return reason === "unreachable" ? "check --endpoint-url / AWS_ENDPOINT_URL and your network" : "configure credentials (aws configure, aws sso login, AWS_PROFILE) or pass --profile";
+}

@@ -4,7 +4,7 @@
  */
 import { Aws } from "../aws/clients.js";
 import { CollectSession, collectSnapshot, type CollectRequest } from "../aws/collect.js";
-import { isFatalFailure } from "../aws/errors.js";
+import { isFatalFailure, reachHint } from "../aws/errors.js";
 import { runChecks } from "../checks/index.js";
 import { skipped } from "../checks/support.js";
 import type { CommandContext } from "../cli/context.js";
@@ -183,7 +183,7 @@ async function collectForRequest(ctx: CommandContext, request: PipelineRequest):
     const rules = await session.rules(request.bus);
     if (!rules.ok) {
       const identity = await session.identity();
-      if (!identity.ok && isFatalFailure(identity)) throw new AwsAccessError(`cannot reach AWS: ${identity.error}`, { hint: credentialHint(identity.reason) });
+      if (!identity.ok && isFatalFailure(identity)) throw new AwsAccessError(`cannot reach AWS: ${identity.error}`, { hint: reachHint(identity.reason) });
       if (rules.reason === "not-found") throw new UsageError(`bus "${busNameOf(request.bus)}" does not exist (${rules.error})`, { hint: "name the bus with --bus" });
       throw new AwsAccessError(`cannot list the rules on bus "${busNameOf(request.bus)}": ${rules.error}`, {
         hint: rules.action ? `the caller needs ${rules.action}` : undefined,
@@ -218,11 +218,6 @@ async function collectForRequest(ctx: CommandContext, request: PipelineRequest):
   }
 }
 
-function credentialHint(reason: string): string {
-  return reason === "unreachable"
-    ? "check --endpoint-url / AWS_ENDPOINT_URL and your network"
-    : "configure credentials (aws configure, aws sso login, AWS_PROFILE) or pass --profile";
-}
 
 /** Says where the job summary went, or why it could not be written (the report itself still counts). */
 function noteStepSummary(ctx: CommandContext, written: Awaited<ReturnType<typeof appendStepSummary>>): void {

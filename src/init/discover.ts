@@ -5,7 +5,8 @@
  */
 import { ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { listTargets, type CollectSession } from "../aws/collect.js";
-import { collect, isFatalFailure } from "../aws/errors.js";
+import { collect } from "../aws/errors.js";
+import { requireReachable } from "../inspect/session.js";
 import { AwsAccessError } from "../errors.js";
 import { busNameOf, parseArn } from "../model/arn.js";
 import type { Collected, TargetInfo } from "../model/snapshot.js";
@@ -51,11 +52,7 @@ export interface Discovery {
 export async function discoverPipeline(session: CollectSession, bus: string, onlyRule: string | null): Promise<Discovery> {
   const busName = busNameOf(bus);
   const [identity, busInfo, rules] = await Promise.all([session.identity(), session.bus(bus), session.rules(bus)]);
-  if (!identity.ok && isFatalFailure(identity)) {
-    throw new AwsAccessError(`cannot reach AWS: ${identity.error}`, {
-      hint: identity.reason === "unreachable" ? "check --endpoint-url / AWS_ENDPOINT_URL and your network" : "configure credentials (aws configure, aws sso login, AWS_PROFILE) or pass --profile",
-    });
-  }
+  requireReachable(identity);
   const region = identity.ok ? identity.value.region : await session.aws.region();
   const account = identity.ok ? identity.value.account : null;
   const base = { region, account, bus, busName, busArn: busInfo.ok ? busInfo.value.arn || null : null };

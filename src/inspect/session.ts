@@ -4,7 +4,7 @@
  */
 import { Aws } from "../aws/clients.js";
 import { CollectSession, collectSnapshot } from "../aws/collect.js";
-import { isFatalFailure } from "../aws/errors.js";
+import { isFatalFailure, reachHint } from "../aws/errors.js";
 import type { CommandContext } from "../cli/context.js";
 import { awsOptionsFor, type PipelineRequest } from "../cli/pipeline-options.js";
 import { VERSION } from "../cli/program.js";
@@ -42,7 +42,5 @@ export async function collectRule(session: CollectSession, request: PipelineRequ
 /** No credentials or no endpoint is an error (exit 2), not a finding. */
 export function requireReachable(identity: Collected<Identity>): void {
   if (identity.ok || !isFatalFailure(identity)) return;
-  throw new AwsAccessError(`cannot reach AWS: ${identity.error}`, {
-    hint: identity.reason === "unreachable" ? "check --endpoint-url / AWS_ENDPOINT_URL and your network" : "configure credentials (aws configure, aws sso login, AWS_PROFILE) or pass --profile",
-  });
+  throw new AwsAccessError(`cannot reach AWS: ${identity.error}`, { hint: reachHint(identity.reason) });
 }

@@ -4,9 +4,9 @@
  */
 import { ListTargetsByRuleCommand, type Target } from "@aws-sdk/client-eventbridge";
 import type { Aws } from "../aws/clients.js";
-import { classifyAwsError } from "../aws/errors.js";
+import { classifyAwsError, reachHint } from "../aws/errors.js";
 import { AwsAccessError, UsageError } from "../errors.js";
-import { busNameOf, lambdaFunctionOf, logGroupOf, parseArn } from "../model/arn.js";
+import { busNameOf, lambdaFunctionOf, logGroupOf, logGroupOfTarget, parseArn } from "../model/arn.js";
 
 /** Lambda function names: letters, digits, hyphens and underscores (a `:qualifier` may follow). */
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,140}(:[A-Za-z0-9_$-]+)?$/;
@@ -37,13 +37,6 @@ export function groupOfArgument(text: string, option = "the argument"): string {
   return `/aws/lambda/${value.split(":")[0]}`;
 }
 
-/** The log group a rule target writes to: a Lambda function's group, or a log group target. */
-export function groupOfTarget(arn: string): string | null {
-  const fn = lambdaFunctionOf(arn);
-  if (fn) return `/aws/lambda/${fn.name}`;
-  return logGroupOf(arn) ?? null;
-}
-
 /** The log group of the rule's target; a usage error when there is not exactly one. */
 export async function groupOfRule(aws: Aws, bus: string, rule: string): Promise<string> {
   const targets: Target[] = [];
@@ -61,7 +54,7 @@ export async function groupOfRule(aws: Aws, bus: string, rule: string): Promise<
     }
     throw awsFailureError(failure, `cannot read the targets of rule ${rule}`);
   }
-  const groups = [...new Set(targets.map((t) => groupOfTarget(t.Arn ?? "")).filter((g): g is string => g !== null))];
+  const groups = [...new Set(targets.map((t) => logGroupOfTarget(t.Arn ?? "")).filter((g): g is string => g !== null))];
   if (groups.length === 1) return groups[0]!;
   if (groups.length === 0) {
     const kinds = targets.map((t) => parseArn(t.Arn ?? "")?.service ?? "unknown");
@@ -80,9 +73,8 @@ export function awsFailureError(failure: ReturnType<typeof classifyAwsError>, wh
     case "access-denied":
       return new AwsAccessError(`${what}: access denied (${failure.error})`, { hint: `the caller needs ${failure.action ?? "the action named above"}` });
     case "no-credentials":
-      return new AwsAccessError(`cannot reach AWS: ${failure.error}`, { hint: "configure credentials (aws configure, aws sso login, AWS_PROFILE) or pass --profile" });
     case "unreachable":
-      return new AwsAccessError(`cannot reach AWS: ${failure.error}`, { hint: "check --endpoint-url / AWS_ENDPOINT_URL and your network" });
+      return new AwsAccessError(`cannot reach AWS: ${failure.error}`, { hint: reachHint(failure.reason) });
     default:
       return new AwsAccessError(`${what}: ${failure.error}`);
   }

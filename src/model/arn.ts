@@ -66,6 +66,13 @@ export function logGroupOf(arn: string): string | undefined {
   return parsed.resource.slice("log-group:".length).replace(/:\*$/, "");
 }
 
+/** The log group a rule target writes to: a Lambda function's own group, or a log group target; null for others. */
+export function logGroupOfTarget(arn: string): string | null {
+  const fn = lambdaFunctionOf(arn);
+  if (fn) return `/aws/lambda/${fn.name}`;
+  return logGroupOf(arn) ?? null;
+}
+
 /** The bus name from a bus given as a name or as an event-bus ARN. */
 export function busNameOf(busOrArn: string): string {
   const parsed = parseArn(busOrArn);

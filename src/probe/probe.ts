@@ -15,6 +15,7 @@ import {
   PutResourcePolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import type { Aws } from "../aws/clients.js";
+import { logGroupOfTarget } from "../model/arn.js";
 import { classifyAwsError } from "../aws/errors.js";
 import type { PipelineRequest } from "../cli/pipeline-options.js";
 import { InputError, UsageError } from "../errors.js";
@@ -76,15 +77,6 @@ export function probeEntry(request: Pick<PipelineRequest, "event" | "bus">, mark
     ...(normalized.entry.Resources ? { Resources: normalized.entry.Resources } : {}),
   };
   return { entry, event: { ...normalized.event, detail: marked } };
-}
-
-/** Where a target leaves evidence of an event: a log group name, or null. */
-export function evidenceGroupOf(arn: string): string | null {
-  const fn = /^arn:aws[\w-]*:lambda:[^:]+:\d+:function:([^:]+)/.exec(arn);
-  if (fn) return `/aws/lambda/${fn[1]}`;
-  const group = /^arn:aws[\w-]*:logs:[^:]+:\d+:log-group:(.+?)(:\*)?$/.exec(arn);
-  if (group) return group[1]!;
-  return null;
 }
 
 function errorName(error: unknown): string {
@@ -267,7 +259,7 @@ export async function probePipeline(aws: Aws, request: PipelineRequest, options:
       targets
         .filter((t) => !t.Id?.startsWith(TRACE_PREFIX))
         .filter((t) => request.function === null || (t.Arn ?? "").includes(`:function:${request.function}`))
-        .map((t) => evidenceGroupOf(t.Arn ?? ""))
+        .map((t) => logGroupOfTarget(t.Arn ?? ""))
         .filter((g): g is string => g !== null),
     ),
   ];

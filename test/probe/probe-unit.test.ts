@@ -5,7 +5,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Aws } from "../../src/aws/clients.js";
 import type { PipelineRequest } from "../../src/cli/pipeline-options.js";
-import { evidenceGroupOf, probeEntry, probePipeline } from "../../src/probe/probe.js";
+import { logGroupOfTarget } from "../../src/model/arn.js";
+import { probeEntry, probePipeline } from "../../src/probe/probe.js";
 
 const events = mockClient(EventBridgeClient);
 const logs = mockClient(CloudWatchLogsClient);
@@ -47,9 +48,9 @@ describe("probe entry", () => {
   });
 
   it("maps targets to the log groups that hold evidence", () => {
-    expect(evidenceGroupOf("arn:aws:lambda:us-east-1:1:function:fn:live")).toBe("/aws/lambda/fn");
-    expect(evidenceGroupOf("arn:aws:logs:us-east-1:1:log-group:/aws/events/x:*")).toBe("/aws/events/x");
-    expect(evidenceGroupOf("arn:aws:sqs:us-east-1:1:q")).toBeNull();
+    expect(logGroupOfTarget("arn:aws:lambda:us-east-1:1:function:fn:live")).toBe("/aws/lambda/fn");
+    expect(logGroupOfTarget("arn:aws:logs:us-east-1:1:log-group:/aws/events/x:*")).toBe("/aws/events/x");
+    expect(logGroupOfTarget("arn:aws:sqs:us-east-1:1:q")).toBeNull();
   });
 });
 
