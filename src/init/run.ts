@@ -11,6 +11,7 @@ import { awsOptionsFor } from "../cli/pipeline-options.js";
 import { VERSION } from "../cli/program.js";
 import { DEFAULT_CONFIG_FILE, parseConfig } from "../config/load.js";
 import { CliError, ExitCode, InterruptedError, UsageError } from "../errors.js";
+import { shellWord } from "../util/shell.js";
 import { discoverPipeline, type Discovery } from "./discover.js";
 import { configObject, planInit, renderConfigText, type InitPlan } from "./plan.js";
 
@@ -107,7 +108,7 @@ async function writeConfig(path: string, shown: string, text: string, force: boo
 /** `course-doctor check`, plus --config when the file is not where check looks by default. */
 function nextCommand(ctx: CommandContext, shown: string, path: string): string {
   const isDefault = relative(ctx.io.cwd, path) === DEFAULT_CONFIG_FILE;
-  return isDefault ? "course-doctor check" : `course-doctor check --config ${/^[\w./@:+-]+$/.test(shown) ? shown : JSON.stringify(shown)}`;
+  return isDefault ? "course-doctor check" : `course-doctor check --config ${shellWord(shown)}`;
 }
 
 function renderSummary(plan: InitPlan, shown: string, next: string): string {
