@@ -322,9 +322,7 @@ export async function collectSnapshot(session: CollectSession, request: CollectR
   }
 
   const allTargets = targets.ok ? targets.value : [];
-  const lambdaTargets = allTargets.filter(
-    (target) => target.kind === "lambda" && target.function && (request.function === null || target.function.name === request.function || target.arn === request.function),
-  );
+  const lambdaTargets = lambdaTargetsOf(allTargets, request.function);
   const region = identity.ok ? identity.value.region : await aws.region().catch(() => "us-east-1");
   const account = identity.ok ? identity.value.account : undefined;
 
@@ -440,6 +438,11 @@ export async function listTargets(aws: Aws, request: Pick<CollectRequest, "rule"
   });
 }
 
+/** The Lambda targets among `targets`: all of them, or only `fn` (a name or ARN) when given. */
+function lambdaTargetsOf(targets: TargetInfo[], fn: string | null): TargetInfo[] {
+  return targets.filter((target) => target.kind === "lambda" && target.function && (fn === null || target.function.name === fn || target.arn === fn));
+}
+
 /** A target as the snapshot records it. */
 export function targetInfoOf(target: Target): TargetInfo {
   const arn = target.Arn ?? "";
@@ -478,6 +481,8 @@ export interface RuleMetrics {
   identity: Collected<Identity>;
   rule: Collected<RuleInfo>;
   targets: Collected<TargetInfo[]>;
+  /** The Lambda targets whose metrics were read (only --function's, when given). */
+  lambdaTargets: TargetInfo[];
   metrics: Collected<MetricsState>;
 }
 
@@ -494,13 +499,11 @@ export async function collectRuleMetrics(session: CollectSession, request: Pick<
     session.metricDimensions(request.rule),
   ]);
   if (!identity.ok && isFatalFailure(identity)) {
-    return { identity, rule, targets, metrics: { ok: false, reason: identity.reason, error: identity.error } };
+    return { identity, rule, targets, lambdaTargets: [], metrics: { ok: false, reason: identity.reason, error: identity.error } };
   }
-  const lambdaTargets = (targets.ok ? targets.value : []).filter(
-    (target) => target.kind === "lambda" && target.function && (request.function === null || target.function.name === request.function || target.arn === request.function),
-  );
+  const lambdaTargets = lambdaTargetsOf(targets.ok ? targets.value : [], request.function);
   const busName = rule.ok ? rule.value.busName : busNameOf(request.bus);
-  return { identity, rule, targets, metrics: await collectMetrics(session, full, busName, discovered, lambdaTargets) };
+  return { identity, rule, targets, lambdaTargets, metrics: await collectMetrics(session, full, busName, discovered, lambdaTargets) };
 }
 
 /** Rules named `rule` on every bus but `busName` (the "rule on another bus" trap). */

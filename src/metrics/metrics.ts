@@ -224,10 +224,7 @@ export async function runMetrics(ctx: CommandContext, nameArg: string | undefine
       return { ...base, start: null, end: null, rows: [], error: error ?? "no metrics", interpretation: { verdict: "unknown", text: error ?? "no metrics" } };
     }
     const metrics = collected.metrics.value;
-    const lambdaTargets = (collected.targets.ok ? collected.targets.value : []).filter(
-      (target) => target.kind === "lambda" && (request.function === null || target.function?.name === request.function || target.arn === request.function),
-    );
-    const rows = metricRows(metrics, collected.rule.ok ? collected.rule.value : null, name, busName, lambdaTargets);
+    const rows = metricRows(metrics, collected.rule.ok ? collected.rule.value : null, name, busName, collected.lambdaTargets);
     return { ...base, start: metrics.start, end: metrics.end, rows, error: null, interpretation: interpret(rows, Date.parse(metrics.end) - Date.parse(metrics.start)) };
   });
   ctx.out.result(format === "json" ? JSON.stringify(view, null, 2) : renderMetricsPretty(view, ctx.out.chalk, ctx.out.columns));

@@ -1,4 +1,4 @@
-import type { PipelineFlags } from "../pipeline-options.js";
+import type { MetricsFlags } from "../../metrics/metrics.js";
 import { withExamples, type Register } from "../program.js";
 
 export const registerMetricsCommand: Register = (program, act) => {
@@ -21,7 +21,7 @@ export const registerMetricsCommand: Register = (program, act) => {
     "course-doctor metrics --env dev --format json | jq '.rows[] | {name, total}'",
   ]);
   metrics.action(
-    act<PipelineFlags & { period?: string }>(async (ctx, options, args) => {
+    act<MetricsFlags>(async (ctx, options, args) => {
       const { runMetrics } = await import("../../metrics/metrics.js");
       return runMetrics(ctx, args[0], options);
     }),
