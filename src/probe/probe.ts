@@ -268,6 +268,8 @@ export async function probePipeline(aws: Aws, request: PipelineRequest, options:
   const deadline = sent + options.timeoutMs;
   let found = null as { group: string; marker: string; at: number; via: "target" | "trace" } | null;
   let interrupted = false;
+  // Ends the log reads: when the marker is seen, and whatever ends the wait (an error included).
+  const stop = new AbortController();
   try {
     if (options.trace) {
       const id = randomBytes(4).toString("hex");
@@ -288,7 +290,6 @@ export async function probePipeline(aws: Aws, request: PipelineRequest, options:
     // Every evidence group is followed at once: Live Tail where the service offers it, polling
     // FilterLogEvents from the send time otherwise (tailLogGroup decides, and says why).
     const where: Array<[string, "target" | "trace"]> = [...groups.map((g): [string, "target"] => [g, "target"]), ...(trace ? [[trace.group, "trace"] as [string, "trace"]] : [])];
-    const stop = new AbortController();
     const waiting = AbortSignal.any([stop.signal, AbortSignal.timeout(Math.max(0, deadline - Date.now())), ...(options.signal ? [options.signal] : [])]);
     const tails = where.map(([group, via]) =>
       tailLogGroup(aws, group, {
@@ -301,7 +302,7 @@ export async function probePipeline(aws: Aws, request: PipelineRequest, options:
           if (found) return;
           for (const candidate of markers.keys()) {
             if (line.message.includes(candidate)) {
-              found = { group, marker: candidate, at: Math.max(Date.now(), line.timestamp), via };
+              found = { group, marker: candidate, at: Date.now(), via };
               stop.abort();
               return;
             }
@@ -333,6 +334,7 @@ export async function probePipeline(aws: Aws, request: PipelineRequest, options:
     await Promise.all(tails);
     if (options.signal?.aborted && !found) interrupted = true;
   } finally {
+    stop.abort();
     if (trace) {
       const problems = await tearDownTrace(options.cleanupAws ?? aws, trace);
       if (problems.length > 0) notes.push(`Could not remove everything the trace added (run probe --cleanup): ${problems.join("; ")}`);
