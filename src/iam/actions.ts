@@ -98,8 +98,7 @@ export function iamPolicy(options: { probe: boolean; peekDlq: boolean; scope?: P
   const resources: Record<NonNullable<ActionUse["on"]> | "all", string | string[]> = {
     all: "*",
     bus: `arn:aws:events:${region}:${account}:event-bus/${bus ?? "*"}`,
-    // Rules on the default bus have no bus in their ARN; rules on a custom bus do.
-    rule: `arn:aws:events:${region}:${account}:rule/${bus === undefined ? "*" : bus === "default" ? "" : `${bus}/`}${scope.rule ?? "*"}`.replace("**", "*"),
+    rule: ruleResource(`arn:aws:events:${region}:${account}:rule/`, bus, scope.rule),
     "trace-group": [`arn:aws:logs:${region}:${account}:log-group:${TRACE_GROUP}*`, `arn:aws:logs:${region}:${account}:log-group:${TRACE_GROUP}*:*`],
   };
   const statements: Statement[] = [];
@@ -127,6 +126,16 @@ export function grantedActions(policy: PolicyDocument): Set<string> {
 
 function actions(list: readonly ActionUse[]): string[] {
   return [...new Set(list.map((use) => use.action))].sort();
+}
+
+/**
+ * Rules on the default bus have no bus in their ARN (rule/NAME); rules on a custom bus do
+ * (rule/BUS/NAME). A rule named without its bus may be either.
+ */
+function ruleResource(prefix: string, bus: string | undefined, rule: string | undefined): string | string[] {
+  if (rule === undefined) return bus === undefined || bus === "default" ? `${prefix}*` : `${prefix}${bus}/*`;
+  if (bus === undefined) return [`${prefix}${rule}`, `${prefix}*/${rule}`];
+  return bus === "default" ? `${prefix}${rule}` : `${prefix}${bus}/${rule}`;
 }
 
 function busName(bus: string): string {

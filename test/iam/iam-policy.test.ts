@@ -86,6 +86,8 @@ describe("iam-policy output", () => {
   it("a rule on the default bus has no bus in its ARN; unknown names become wildcards", () => {
     const onDefault = iamPolicy({ probe: true, peekDlq: false, scope: { bus: "default", rule: "r" } });
     expect(onDefault.Statement.find((s) => s.Sid === "CourseDoctorTraceRule")!.Resource).toBe("arn:aws:events:*:*:rule/r");
+    const busUnknown = iamPolicy({ probe: true, peekDlq: false, scope: { rule: "r" } });
+    expect(busUnknown.Statement.find((s) => s.Sid === "CourseDoctorTraceRule")!.Resource).toEqual(["arn:aws:events:*:*:rule/r", "arn:aws:events:*:*:rule/*/r"]);
     const unknown = iamPolicy({ probe: true, peekDlq: false });
     expect(unknown.Statement.find((s) => s.Sid === "CourseDoctorTraceRule")!.Resource).toBe("arn:aws:events:*:*:rule/*");
     expect(unknown.Statement.find((s) => s.Sid === "CourseDoctorProbe")!.Resource).toBe("arn:aws:events:*:*:event-bus/*");
