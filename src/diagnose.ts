@@ -5,6 +5,7 @@
 import { ExitCode } from "./errors.js";
 import {
   FINDING_IDS,
+  VERDICT_CHECKS,
   type Diagnosis,
   type DiagnosisStatus,
   type DiagnosisTarget,
@@ -83,27 +84,43 @@ function countByStatus(findings: readonly Finding[]): Record<FindingStatus, numb
   return summary;
 }
 
-function statusOf(summary: Record<FindingStatus, number>, strict: boolean): DiagnosisStatus {
+/** The first check the verdict rests on that could not run, when nothing failed. */
+function blockerOf(ordered: readonly Finding[]): Finding | undefined {
+  if (ordered.some((f) => f.status === "fail")) return undefined;
+  return ordered.find((f) => f.status === "error" && VERDICT_CHECKS.includes(f.id));
+}
+
+/**
+ * The three outcomes, never blurred: fail (a root cause); unknown (nothing failed, but a
+ * check the verdict rests on could not run); pass / warn (the chain was read). --strict
+ * makes warn fail; it cannot make unknown known.
+ */
+function statusOf(ordered: readonly Finding[], summary: Record<FindingStatus, number>, strict: boolean): DiagnosisStatus {
   if (summary.fail > 0) return "fail";
+  if (blockerOf(ordered)) return "unknown";
   if (summary.warn > 0 || summary.error > 0) return strict ? "fail" : "warn";
   return "pass";
 }
 
 /**
  * The diagnosis: the root cause is the first `fail` in causal order. With `strict`, a
- * run without any `fail` takes its first warn or error as the root cause instead.
+ * run without any `fail` takes its first warn or error as the root cause instead. An
+ * `unknown` run names what blocked it instead of a root cause.
  */
 export function diagnose(findings: readonly Finding[], options: DiagnoseOptions): Diagnosis {
   let ordered = orderFindings(findings);
+  const summary = countByStatus(ordered);
+  const status = statusOf(ordered, summary, options.strict);
   let cause = ordered.find((f) => f.status === "fail");
   if (cause) ordered = crossReference(ordered, cause);
-  else if (options.strict) cause = ordered.find((f) => f.status === "warn" || f.status === "error");
-  const summary = countByStatus(ordered);
+  else if (options.strict && status === "fail") cause = ordered.find((f) => f.status === "warn" || f.status === "error");
+  const blocker = status === "unknown" ? blockerOf(ordered) : undefined;
   const rootCause: RootCause | null = cause ? { id: cause.id, title: causeTitle(cause), fix: cause.fix ?? null } : null;
   return {
     schemaVersion: 1,
-    status: statusOf(summary, options.strict),
+    status,
     rootCause,
+    blockedBy: blocker ? { id: blocker.id, title: causeTitle(blocker), fix: blocker.fix ?? null } : null,
     findings: ordered,
     target: options.target,
     durationMs: options.durationMs,
@@ -112,11 +129,27 @@ export function diagnose(findings: readonly Finding[], options: DiagnoseOptions)
   };
 }
 
-/**
- * The exit code for a diagnosis: 0 when nothing failed, 1 when something did (with
- * `strict`, also for warnings and checks that could not run). "Nothing could run at
- * all" (exit 2) is the caller's to decide, before diagnosing.
- */
-export function exitCodeFor(diagnosis: Pick<Diagnosis, "summary">, options: { strict: boolean }): number {
-  return statusOf(diagnosis.summary, options.strict) === "fail" ? ExitCode.Problems : ExitCode.Ok;
+/** The exit code of each outcome: the same whatever the format. */
+export function exitCodeFor(diagnosis: Pick<Diagnosis, "status">): number {
+  switch (diagnosis.status) {
+    case "fail":
+      return ExitCode.Problems;
+    case "unknown":
+      return ExitCode.CannotRun;
+    default:
+      return ExitCode.Ok;
+  }
+}
+
+/** The worst of several outcomes (`check --all`): fail over unknown over warn over pass. */
+export function worstStatus(statuses: Iterable<DiagnosisStatus>): DiagnosisStatus {
+  const rank: Record<DiagnosisStatus, number> = { pass: 0, warn: 1, unknown: 2, fail: 3 };
+  let worst: DiagnosisStatus = "pass";
+  for (const status of statuses) if (rank[status] > rank[worst]) worst = status;
+  return worst;
+}
+
+/** The exit code of several outcomes: 1 over 2 over 0. */
+export function exitCodeForAll(diagnoses: ReadonlyArray<Pick<Diagnosis, "status">>): number {
+  return exitCodeFor({ status: worstStatus(diagnoses.map((d) => d.status)) });
 }

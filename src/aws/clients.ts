@@ -1,58 +1,67 @@
 /**
- * The one factory for AWS clients. Every client shares the region, credentials
- * (profile or the SDK's chain), endpoint override, adaptive retries and one deadline;
- * every call goes through `Aws.send`, which applies the deadline and records the IAM
- * action it needed (so `iam-policy` can be checked against what the code really calls).
+ * The one factory for AWS clients. Every client shares the region, credentials (profile
+ * or the SDK's chain), endpoint override, adaptive retries and the command's deadline;
+ * every call goes through `Aws.call`, which applies the deadline (even to work the SDK
+ * does not let it cut, such as resolving credentials), records the IAM action it needed
+ * (so `iam-policy` can be checked against what the code really calls), and turns any
+ * failure into an AwsCallError naming the service, status, code and message.
  *
+ * Call sites use the narrow services in ./services/, never `call` with a raw command.
  * The SDK modules load lazily, so commands that never touch AWS never pay for them.
  */
 import type { CommandIO, MetadataBearer } from "@smithy/types";
-import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import type { LambdaClient } from "@aws-sdk/client-lambda";
-import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { STSClient } from "@aws-sdk/client-sts";
-import { AwsAccessError } from "../errors.js";
+import { InterruptedError } from "../errors.js";
+import { Deadline, raceAbort } from "../util/deadline.js";
+import { AwsCallError, classifyAwsError, type ServiceName } from "./errors.js";
 
-/** IAM service prefixes of the clients we use. */
-export type ServiceName = "events" | "lambda" | "cloudwatch" | "logs" | "sts" | "sqs";
+export type { ServiceName } from "./errors.js";
 
-interface ClientMap {
-  events: EventBridgeClient;
-  lambda: LambdaClient;
-  cloudwatch: CloudWatchClient;
-  logs: CloudWatchLogsClient;
-  sts: STSClient;
-  sqs: SQSClient;
-}
-
-export interface AwsOptions {
+/** What the settings resolver decided about AWS access for a command. */
+export interface AwsSettings {
+  /** Always known: the resolver refuses to run an AWS command without one. */
   region?: string | undefined;
   profile?: string | undefined;
-  /** --endpoint-url or the config's endpointUrl; AWS_ENDPOINT_URL is read by the SDK itself. */
+  /** --endpoint-url, AWS_ENDPOINT_URL or the config's endpointUrl. */
   endpointUrl?: string | undefined;
-  /** One deadline for all calls made through this factory. */
+  /** The command's deadline for all its AWS calls. */
   timeoutMs: number;
+}
+
+export interface AwsOptions extends AwsSettings {
   /** Aborted on Ctrl-C. */
   interrupt?: AbortSignal | undefined;
+  /** The process environment the credentials come from (tests pass their own). */
   env?: Record<string, string | undefined>;
   /** Attempts per call (adaptive retry mode); default 5. */
   maxAttempts?: number;
   /** Clients to use instead of creating them (tests with aws-sdk-client-mock). */
-  clients?: Partial<ClientMap>;
+  clients?: Partial<Record<ServiceName, unknown>>;
 }
 
 type AnyClient = { send(command: never, options?: { abortSignal?: AbortSignal }): Promise<unknown>; destroy?(): void };
 
-const CLIENT_SERVICE: Record<string, ServiceName> = {
-  EventBridgeClient: "events",
-  LambdaClient: "lambda",
-  CloudWatchClient: "cloudwatch",
-  CloudWatchLogsClient: "logs",
-  STSClient: "sts",
-  SQSClient: "sqs",
-};
+/** The SDK's own logger would print request-timeout warnings on stderr; course-doctor reports failures itself. */
+const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/** The SDK package of each service (loaded on first use). */
+async function clientClass(service: ServiceName): Promise<new (config: Record<string, unknown>) => AnyClient> {
+  switch (service) {
+    case "events":
+      return (await import("@aws-sdk/client-eventbridge")).EventBridgeClient as never;
+    case "lambda":
+      return (await import("@aws-sdk/client-lambda")).LambdaClient as never;
+    case "cloudwatch":
+      return (await import("@aws-sdk/client-cloudwatch")).CloudWatchClient as never;
+    case "logs":
+      return (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient as never;
+    case "sts":
+      return (await import("@aws-sdk/client-sts")).STSClient as never;
+    case "sqs":
+      return (await import("@aws-sdk/client-sqs")).SQSClient as never;
+    default:
+      throw new Error(`no SDK client is wired for ${service}`);
+  }
+}
 
 /** AWS access for one command run. */
 export class Aws {
@@ -60,105 +69,118 @@ export class Aws {
   static readonly actionsCalled = new Set<string>();
   /** IAM actions called so far, e.g. "lambda:GetPolicy". */
   readonly actionsUsed = new Set<string>();
-  /** Aborted at the deadline or on Ctrl-C. */
-  readonly signal: AbortSignal;
+  /** The command's deadline; its signal also aborts on Ctrl-C. */
+  readonly deadline: Deadline;
   /** The endpoint when it is not AWS's own (an emulator), else null. */
   readonly endpoint: string | null;
+  /** The region every client of this factory talks to. */
+  readonly region: string;
   private readonly clients = new Map<ServiceName, Promise<AnyClient>>();
-  private regionPromise: Promise<string> | undefined;
+  private readonly env: Record<string, string | undefined>;
+  private readonly siblings = new Map<string, Aws>();
 
-  constructor(private readonly options: AwsOptions) {
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    this.signal = options.interrupt ? AbortSignal.any([options.interrupt, deadline]) : deadline;
-    const env = options.env ?? process.env;
-    this.endpoint = options.endpointUrl ?? env.AWS_ENDPOINT_URL ?? null;
+  constructor(
+    private readonly options: AwsOptions,
+    deadline?: Deadline,
+  ) {
+    this.env = options.env ?? process.env;
+    this.deadline = deadline ?? new Deadline(options.timeoutMs, options.interrupt);
+    this.endpoint = options.endpointUrl ?? this.env.AWS_ENDPOINT_URL ?? null;
+    const region = options.region ?? this.env.AWS_REGION ?? this.env.AWS_DEFAULT_REGION;
+    if (!region) throw new Error("Aws needs a region: the settings resolver decides it before any client is made");
+    this.region = region;
   }
 
-  /** The client for a service, created on first use. */
-  client<S extends ServiceName>(service: S): Promise<ClientMap[S]> {
+  /** Aborted at the deadline or on Ctrl-C. */
+  get signal(): AbortSignal {
+    return this.deadline.signal;
+  }
+
+  /** The same access in another region, under the same deadline (a target whose ARN names another region). */
+  inRegion(region: string): Aws {
+    if (region === this.region) return this;
+    let sibling = this.siblings.get(region);
+    if (!sibling) {
+      sibling = new Aws({ ...this.options, region, clients: undefined }, this.deadline);
+      this.siblings.set(region, sibling);
+    }
+    return sibling;
+  }
+
+  /**
+   * Sends a command under the deadline (and `timeoutMs` for this call alone, for long-lived
+   * follows) and records its IAM action, derived from the service and command names
+   * (lambda + GetPolicyCommand = lambda:GetPolicy). Any failure is an AwsCallError;
+   * Ctrl-C is an InterruptedError.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's own command type is generic over its input
+  async call<C extends CommandIO<any, MetadataBearer>>(service: ServiceName, command: C, options: { timeoutMs?: number } = {}): Promise<C extends CommandIO<any, infer O> ? O : never> {
+    const action = actionOf(service, command);
+    this.actionsUsed.add(action);
+    Aws.actionsCalled.add(action);
+    const limit = options.timeoutMs === undefined ? this.deadline : this.deadline.child(options.timeoutMs);
+    try {
+      const client = await raceAbort(this.client(service), limit.signal);
+      return (await raceAbort(client.send(command as never, { abortSignal: limit.signal }), limit.signal)) as never;
+    } catch (error) {
+      if (this.deadline.interrupted) throw this.deadline.signal.reason as InterruptedError;
+      const cut = limit.signal.aborted ? limit.signal.reason : error;
+      throw new AwsCallError({ ...classifyAwsError(cut, { service, action, endpoint: this.endpoint }), action: withAction(cut, action) }, { cause: error });
+    } finally {
+      if (limit !== this.deadline) limit.dispose();
+    }
+  }
+
+  /** Closes sockets and the deadline's timer so the process can exit promptly. */
+  destroy(): void {
+    for (const client of this.clients.values()) void client.then((c) => c.destroy?.(), () => undefined);
+    for (const sibling of this.siblings.values()) sibling.destroy();
+    this.deadline.dispose();
+  }
+
+  private client(service: ServiceName): Promise<AnyClient> {
     let client = this.clients.get(service);
     if (!client) {
       client = this.createClient(service);
       this.clients.set(service, client);
     }
-    return client as Promise<ClientMap[S]>;
-  }
-
-  /** The region in effect (flag, config, environment, or the profile's). */
-  region(): Promise<string> {
-    this.regionPromise ??= this.client("sts").then(async (sts) => {
-      try {
-        return await sts.config.region();
-      } catch {
-        throw new AwsAccessError("no AWS region: pass --region, set AWS_REGION, or set a region in your profile");
-      }
-    });
-    return this.regionPromise;
-  }
-
-  /**
-   * Sends a command with the shared deadline (and `timeoutMs` for this call alone) and
-   * records its IAM action, derived from the client and command names
-   * (LambdaClient + GetPolicyCommand = lambda:GetPolicy).
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's own command type is generic over its input
-  async send<C extends CommandIO<any, MetadataBearer>>(service: ServiceName, command: C, options: { timeoutMs?: number } = {}): Promise<C extends CommandIO<any, infer O> ? O : never> {
-    const client = (await this.client(service)) as unknown as AnyClient;
-    const action = actionOf(service, command);
-    this.actionsUsed.add(action);
-    Aws.actionsCalled.add(action);
-    // A per-call limit, for long-lived clients (a follow) whose own deadline is far away.
-    const abortSignal = options.timeoutMs === undefined ? this.signal : AbortSignal.any([this.signal, AbortSignal.timeout(options.timeoutMs)]);
-    return (await client.send(command as never, { abortSignal })) as never;
-  }
-
-  /** Closes sockets so the process can exit promptly. */
-  destroy(): void {
-    for (const client of this.clients.values()) void client.then((c) => c.destroy?.(), () => undefined);
+    return client;
   }
 
   private async createClient(service: ServiceName): Promise<AnyClient> {
     const given = this.options.clients?.[service];
-    if (given) return given as unknown as AnyClient;
-    const config = await this.clientConfig();
-    switch (service) {
-      case "events":
-        return new (await import("@aws-sdk/client-eventbridge")).EventBridgeClient(config) as unknown as AnyClient;
-      case "lambda":
-        return new (await import("@aws-sdk/client-lambda")).LambdaClient(config) as unknown as AnyClient;
-      case "cloudwatch":
-        return new (await import("@aws-sdk/client-cloudwatch")).CloudWatchClient(config) as unknown as AnyClient;
-      case "logs":
-        // Live Tail uses a "streaming-" host prefix that an endpoint override cannot resolve.
-        return new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient({
-          ...config,
-          disableHostPrefix: this.options.endpointUrl !== undefined || config.disableHostPrefix === true,
-        }) as unknown as AnyClient;
-      case "sts":
-        return new (await import("@aws-sdk/client-sts")).STSClient(config) as unknown as AnyClient;
-      case "sqs":
-        return new (await import("@aws-sdk/client-sqs")).SQSClient(config) as unknown as AnyClient;
-    }
+    if (given) return given as AnyClient;
+    silenceSdkNodeWarning();
+    const Client = await clientClass(service);
+    const config = this.clientConfig();
+    // Live Tail uses a "streaming-" host prefix that an endpoint override cannot resolve.
+    return new Client(service === "logs" ? { ...config, disableHostPrefix: this.endpoint !== null } : config);
   }
 
-  private async clientConfig(): Promise<Record<string, unknown> & { disableHostPrefix?: boolean }> {
-    silenceSdkNodeWarning();
-    const env = this.options.env ?? process.env;
-    const config: Record<string, unknown> & { disableHostPrefix?: boolean } = {
+  private clientConfig(): Record<string, unknown> {
+    const env = this.env;
+    const config: Record<string, unknown> = {
+      region: this.region,
       retryMode: "adaptive",
       maxAttempts: this.options.maxAttempts ?? 5,
+      logger: SILENT_LOGGER,
+      // A silent socket fails the attempt (and the SDK retries) instead of waiting forever;
+      // the command's deadline bounds the whole call anyway.
+      requestHandler: {
+        connectionTimeout: Math.min(5_000, this.options.timeoutMs),
+        requestTimeout: Math.min(20_000, this.options.timeoutMs),
+        throwOnRequestTimeout: true,
+        logger: SILENT_LOGGER,
+      },
     };
-    // The Io's environment is the boundary (tests run commands in-process with their own),
-    // so the settings the SDK would read from process.env are passed from it explicitly.
-    const region = this.options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    if (region) config.region = region;
     if (this.endpoint) {
       config.endpoint = this.endpoint;
       config.disableHostPrefix = true;
     }
+    // The Io's environment is the boundary (tests run commands in-process with their own),
+    // so the settings the SDK would read from process.env are passed from it explicitly.
     const profile = this.options.profile ?? env.AWS_PROFILE;
     if (profile) {
-      // The SDK reads the profile (credentials and region) from the shared config files.
       config.profile = profile;
     } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
       config.credentials = {
@@ -167,20 +189,20 @@ export class Aws {
         ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
       };
     }
-    // Fail fast on an endpoint that does not answer instead of waiting out the OS timeout.
-    config.requestHandler = { connectionTimeout: 5_000, requestTimeout: Math.max(5_000, this.options.timeoutMs) };
     return config;
   }
+}
+
+/** The action a denial names, else the call's own. */
+function withAction(error: unknown, action: string): string {
+  const message = (error as { message?: unknown })?.message;
+  if (typeof message !== "string") return action;
+  return /perform:\s*([a-z0-9-]+:[A-Za-z0-9]+)/i.exec(message)?.[1] ?? action;
 }
 
 /** "lambda:GetPolicy" from the service and a GetPolicyCommand instance. */
 export function actionOf(service: ServiceName, command: object): string {
   return `${service}:${command.constructor.name.replace(/Command$/, "")}`;
-}
-
-/** The service prefix of an SDK client instance (for clients passed in by tests). */
-export function serviceOfClient(client: object): ServiceName | undefined {
-  return CLIENT_SERVICE[client.constructor.name];
 }
 
 /** The SDK warns about Node versions on stderr; that warning is not for our users. */

@@ -1,4 +1,61 @@
+/**
+ * What went wrong with an AWS call, said once: the reason a check can act on (denied,
+ * throttled, cut by the deadline, ...) and one line a person can read, naming the
+ * service, its HTTP status, its error code and its message. Every AWS call goes through
+ * `Aws.call`, which turns any failure into an AwsCallError built here.
+ */
+import { InterruptedError } from "../errors.js";
 import type { Collected, CollectFailureReason } from "../model/snapshot.js";
+import { DeadlineExceededError } from "../util/deadline.js";
+
+/** IAM service prefixes of the clients course-doctor uses. */
+export type ServiceName = "events" | "lambda" | "cloudwatch" | "logs" | "sts" | "sqs" | "sns" | "kms" | "iam" | "states" | "kinesis" | "firehose";
+
+/** How each service is called in messages. */
+export const SERVICE_TITLE: Record<ServiceName, string> = {
+  events: "EventBridge",
+  lambda: "Lambda",
+  cloudwatch: "CloudWatch",
+  logs: "CloudWatch Logs",
+  sts: "STS",
+  sqs: "SQS",
+  sns: "SNS",
+  kms: "KMS",
+  iam: "IAM",
+  states: "Step Functions",
+  kinesis: "Kinesis",
+  firehose: "Firehose",
+};
+
+/** A classified AWS failure. `error` is one line for people; the rest is for checks and scripts. */
+export interface AwsFailure {
+  reason: CollectFailureReason;
+  error: string;
+  /** The IAM action of the call ("lambda:GetPolicy"); for a denial, the one the service named. */
+  action?: string;
+  /** The HTTP status the service answered with, when it answered. */
+  status?: number;
+  /** The service's error code (InternalFailure, AccessDeniedException, ...). */
+  code?: string;
+}
+
+/** The failure of one AWS call, thrown by `Aws.call`. */
+export class AwsCallError extends Error implements AwsFailure {
+  readonly reason: CollectFailureReason;
+  readonly error: string;
+  readonly action: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  constructor(failure: AwsFailure & { action: string }, options: { cause?: unknown } = {}) {
+    super(failure.error, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "AwsCallError";
+    this.reason = failure.reason;
+    this.error = failure.error;
+    this.action = failure.action;
+    this.status = failure.status;
+    this.code = failure.code;
+  }
+}
 
 /** The parts of an AWS SDK error we read. */
 interface SdkErrorLike {
@@ -6,6 +63,7 @@ interface SdkErrorLike {
   code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
+  $response?: { statusCode?: number };
   cause?: unknown;
 }
 
@@ -13,27 +71,32 @@ const DENIED = new Set([
   "AccessDeniedException",
   "AccessDenied",
   "AuthorizationErrorException",
+  "AuthorizationError",
   "UnauthorizedOperation",
   "UnauthorizedException",
   "NotAuthorizedException",
+  "KMSAccessDeniedException",
 ]);
 const NOT_FOUND = new Set([
   "ResourceNotFoundException",
   "NotFoundException",
+  "NotFound",
   "NoSuchEntity",
   "NoSuchEntityException",
   "QueueDoesNotExist",
   "AWS.SimpleQueueService.NonExistentQueue",
+  "StateMachineDoesNotExist",
+  "NotFoundException",
 ]);
 const THROTTLED = new Set([
   "ThrottlingException",
   "Throttling",
   "TooManyRequestsException",
   "RequestLimitExceeded",
-  "LimitExceededException",
   "RequestThrottled",
   "RequestThrottledException",
   "SlowDown",
+  "ProvisionedThroughputExceededException",
 ]);
 const NO_CREDENTIALS = new Set([
   "CredentialsProviderError",
@@ -47,54 +110,74 @@ const NO_CREDENTIALS = new Set([
   "MissingAuthenticationToken",
   "TokenRefreshRequired",
 ]);
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ETIMEDOUT", "ECONNABORTED"]);
 
-/** A classified AWS failure: why, the service's message, and for a denial the IAM action. */
-export interface AwsFailure {
-  reason: CollectFailureReason;
-  error: string;
-  action?: string;
+/** Where the call went, for messages. */
+export interface CallContext {
+  service: ServiceName;
+  /** The IAM action of the call, e.g. "events:DescribeRule". */
+  action: string;
+  /** The endpoint override, when the call did not go to AWS itself. */
+  endpoint?: string | null;
 }
 
 /**
- * Classifies an error thrown by an SDK call made for IAM action `action`
- * (e.g. "lambda:GetPolicy"). The action is kept only for denials, where it is what the
- * user must add to their policy; the one named in the service's message wins.
+ * Classifies an error thrown by an SDK call. A denial keeps the IAM action the service
+ * named (or the call's own); a server error keeps its status, code and message; an answer
+ * that is not an AWS response at all (an HTML page from a proxy) is said as such.
  */
-export function classifyAwsError(error: unknown, action: string): AwsFailure {
+export function classifyAwsError(error: unknown, context: CallContext): AwsFailure {
+  if (error instanceof AwsCallError) return error;
+  const title = SERVICE_TITLE[context.service];
+  const action = context.action;
+  if (error instanceof DeadlineExceededError) {
+    return { reason: "timeout", error: `${title} did not answer within ${error.message.replace(/^no answer within /, "")} (the --timeout deadline)`, action };
+  }
   const e = (error ?? {}) as SdkErrorLike;
   const name = e.name ?? e.code ?? "Error";
-  const message = (e.message ?? String(error)).split("\n")[0]!.trim();
-  const status = e.$metadata?.httpStatusCode;
-  const code = networkCode(error);
-  if (DENIED.has(name) || /not authorized to perform|is not authorized|access denied/i.test(message)) {
+  const rawMessage = e.message ?? String(error);
+  const message = rawMessage.split("\n")[0]!.trim();
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  const network = networkCode(error);
+  const base = { action, ...(status !== undefined ? { status } : {}) };
+  const quoted = message && message !== name ? `: ${JSON.stringify(message)}` : "";
+
+  if (DENIED.has(name) || /not authorized to perform|is not authorized/i.test(message)) {
     const named = /perform:\s*([a-z0-9-]+:[A-Za-z0-9]+)/i.exec(message)?.[1];
-    return { reason: "access-denied", error: `${name}: ${message}`, action: named ?? action };
+    return { reason: "access-denied", ...base, action: named ?? action, code: name, error: `${name}${quoted}` };
   }
-  if (NOT_FOUND.has(name) || (status === 404 && !/<!doctype|<html/i.test(message))) return { reason: "not-found", error: `${name}: ${message}` };
-  if (THROTTLED.has(name) || status === 429) return { reason: "throttled", error: `${name}: ${message}` };
-  if (name === "AbortError" || name === "TimeoutError" || /aborted|timed? ?out/i.test(name)) {
-    return { reason: "timeout", error: "cut by the deadline (--timeout)" };
+  if (NOT_FOUND.has(name)) return { reason: "not-found", ...base, code: name, error: `${name}${quoted}` };
+  if (THROTTLED.has(name) || status === 429) return { reason: "throttled", ...base, code: name, error: `${title} throttled the call past the SDK's retries (${name}${quoted})` };
+  if (NO_CREDENTIALS.has(name) || (/could not load credentials|credential/i.test(message) && name !== "ValidationException" && status === undefined)) {
+    return { reason: "no-credentials", ...base, code: name, error: `no usable credentials (${name}: ${message})` };
   }
-  if (NO_CREDENTIALS.has(name) || /could not load credentials|credential/i.test(message) && name !== "ValidationException") {
-    return { reason: "no-credentials", error: `${name}: ${message}` };
+  if (name === "AbortError") return { reason: "timeout", ...base, error: `${title} did not answer in time (the call was aborted)` };
+  if (network && UNREACHABLE_CODES.has(network)) {
+    const where = context.endpoint ? ` at ${context.endpoint}` : "";
+    return { reason: "unreachable", ...base, code: network, error: `cannot reach ${title}${where}: ${network}${message && !message.includes(network) ? ` (${message})` : ""}` };
   }
-  if (code && UNREACHABLE_CODES.has(code)) return { reason: "unreachable", error: `${code}: ${message}` };
-  if (name === "TimeoutError" || code === "ETIMEDOUT" || /socket hang up|connect ETIMEDOUT/i.test(message)) {
-    return { reason: "unreachable", error: message };
+  if (name === "TimeoutError" || /socket hang up|timed out/i.test(message)) {
+    return { reason: "unreachable", ...base, error: `${title} did not answer: ${message}` };
   }
-  if (name === "SyntaxError" || /Deserialization error/i.test(e.message ?? "")) {
-    // The answer was not an AWS response at all (an HTML error page from a proxy or an emulator).
-    const answered = status ?? (error as { $response?: { statusCode?: number } }).$response?.statusCode;
-    return { reason: "error", error: `the endpoint answered${answered ? ` HTTP ${answered}` : ""} with something that is not an AWS response` };
+  if (name === "SyntaxError" || /Deserialization error|XML parse error/i.test(rawMessage)) {
+    const what = /'<'|"<!doctype|<html/i.test(rawMessage) ? "an HTML page" : "a body";
+    return { reason: "error", ...base, error: `${title}'s endpoint answered${status !== undefined ? ` HTTP ${status}` : ""} with ${what} that is not an AWS response` };
   }
-  if (typeof status === "number" && status >= 500) return { reason: "error", error: `${name} (HTTP ${status}): ${message}` };
-  return { reason: "error", error: `${name}: ${message}` };
+  if (typeof status === "number") {
+    const unnamed = name === "Unknown" || name === "UnknownError" || name === "Error";
+    return {
+      reason: "error",
+      ...base,
+      ...(unnamed ? {} : { code: name }),
+      error: unnamed ? `${title} answered HTTP ${status} without an AWS error code` : `${title} answered HTTP ${status} ${name}${quoted}`,
+    };
+  }
+  return { reason: "error", ...base, code: name, error: `${name}${quoted}` };
 }
 
 function networkCode(error: unknown): string | undefined {
   let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
     const errors = (current as { errors?: unknown[] }).errors;
@@ -106,23 +189,46 @@ function networkCode(error: unknown): string | undefined {
 
 /**
  * Runs one collection step: the value on success, the classified failure otherwise.
- * Never throws, so a collector can gather everything it can reach.
+ * Never throws for an AWS failure, so a collector gathers everything it can reach — but
+ * Ctrl-C is not a failure to record: it ends the command.
  */
-export async function collect<T>(action: string, fn: () => Promise<T>): Promise<Collected<T>> {
+export async function collect<T>(fn: () => Promise<T>): Promise<Collected<T>> {
   try {
     return { ok: true, value: await fn() };
   } catch (error) {
-    const failure = classifyAwsError(error, action);
-    return { ok: false, ...failure };
+    if (error instanceof InterruptedError) throw error;
+    return failed(error);
   }
 }
 
-/** True when the failure means no AWS call can succeed (credentials, endpoint). */
-export function isFatalFailure(failure: { reason: CollectFailureReason }): boolean {
-  return failure.reason === "no-credentials" || failure.reason === "unreachable";
+/** A Collected failure from any thrown error (an AwsCallError, or a bug's error). */
+export function failed(error: unknown): Extract<Collected<never>, { ok: false }> {
+  if (error instanceof AwsCallError) {
+    return {
+      ok: false,
+      reason: error.reason,
+      error: error.error,
+      action: error.action,
+      ...(error.status !== undefined ? { status: error.status } : {}),
+      ...(error.code !== undefined ? { code: error.code } : {}),
+    };
+  }
+  return { ok: false, reason: "error", error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
 }
 
-/** What to do when no AWS call can succeed: fix the endpoint, or the credentials. */
+/** True when the failure means no AWS call can succeed (credentials, endpoint, the deadline). */
+export function isFatalFailure(failure: { reason: CollectFailureReason }): boolean {
+  return failure.reason === "no-credentials" || failure.reason === "unreachable" || failure.reason === "timeout";
+}
+
+/** What to do when no AWS call can succeed. */
 export function reachHint(reason: CollectFailureReason): string {
-  return reason === "unreachable" ? "check --endpoint-url / AWS_ENDPOINT_URL and your network" : "configure credentials (aws configure, aws sso login, AWS_PROFILE) or pass --profile";
+  switch (reason) {
+    case "unreachable":
+      return "check --endpoint-url / AWS_ENDPOINT_URL, --region and your network";
+    case "timeout":
+      return "the endpoint did not answer before the deadline: check --endpoint-url and your network, or raise --timeout";
+    default:
+      return "configure credentials (aws configure, aws sso login, AWS_PROFILE) or pass --profile";
+  }
 }

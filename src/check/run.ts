@@ -3,22 +3,23 @@
  * Loaded only when one of these commands runs; it pulls in the AWS SDK.
  */
 import { Aws } from "../aws/clients.js";
-import { CollectSession, collectSnapshot, type CollectRequest } from "../aws/collect.js";
 import { isFatalFailure, reachHint } from "../aws/errors.js";
 import { runChecks } from "../checks/index.js";
 import { skipped } from "../checks/support.js";
-import type { CommandContext } from "../cli/context.js";
-import { awsOptionsFor, resolvePipeline, type PipelineFlags, type PipelineRequest } from "../cli/pipeline-options.js";
-import { VERSION } from "../cli/program.js";
-import { diagnose, exitCodeFor } from "../diagnose.js";
+import { CollectSession } from "../collect/readers.js";
+import { collectSnapshot, type CollectRequest } from "../collect/snapshot.js";
+import { diagnose, exitCodeFor, exitCodeForAll, worstStatus } from "../diagnose.js";
 import { AwsAccessError, ExitCode, UsageError } from "../errors.js";
+import type { Host } from "../host/host.js";
 import { busNameOf } from "../model/arn.js";
 import type { Diagnosis, DiagnosisSet, Finding } from "../model/finding.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { appendStepSummary } from "../report/github.js";
-import { renderReport, renderReportSet } from "../report/index.js";
-import { formatDuration } from "../util/duration.js";
+import { renderReport, renderReportSet, type ReportOptions } from "../report/index.js";
+import type { PipelineFlags, PipelineRequest } from "../settings/resolve.js";
 import { mapLimit } from "../util/concurrency.js";
+import { formatDuration, formatWindow } from "../util/duration.js";
+import { TOOL } from "../version.js";
 import { readSnapshots, writeSnapshot } from "./snapshot-file.js";
 
 /** Flags of `check` beyond the pipeline. */
@@ -34,11 +35,9 @@ export interface CheckFlags extends PipelineFlags {
 /** How many rules `check --all` examines at once (EventBridge allows ~50 control-plane calls/s). */
 export const ALL_RULES_CONCURRENCY = 6;
 
-const TOOL = `course-doctor ${VERSION}`;
-
 /** Runs `check`; returns the exit code. */
-export async function runCheck(ctx: CommandContext, flags: CheckFlags): Promise<number> {
-  const format = ctx.format(["pretty", "json", "markdown", "junit"]);
+export async function runCheck(host: Host, flags: CheckFlags): Promise<number> {
+  const format = host.settings.formatFor(["pretty", "json", "markdown", "junit"]);
   const started = Date.now();
   if (flags.probe !== true && (flags.trace === true || flags.probeTimeout !== undefined)) {
     throw new UsageError("--trace and --probe-timeout go with --probe");
@@ -46,18 +45,19 @@ export async function runCheck(ctx: CommandContext, flags: CheckFlags): Promise<
   if (flags.probe === true && flags.from !== undefined) throw new UsageError("--probe sends a live event: it cannot be combined with --from (a saved snapshot)");
   if (flags.probe === true && flags.all === true) throw new UsageError("--probe probes one rule: use it with --rule, not --all");
   if (flags.from !== undefined) {
-    const request = await resolvePipeline(ctx, flags);
-    const snapshots = await readSnapshots(flags.from, ctx.io);
-    return report(ctx, format, snapshots, request, Date.now() - started, { offline: true });
+    if (flags.saveSnapshot !== undefined) throw new UsageError("--save-snapshot writes what a live check collects: with --from there is nothing new to save");
+    const request = await host.settings.pipeline(flags);
+    const snapshots = selectFromSnapshots(await readSnapshots(flags.from, host.io), flags, request);
+    return report(host, format, snapshots, request, Date.now() - started, { offline: true, all: snapshots.length > 1 || flags.all === true });
   }
-  const request = await resolvePipeline(ctx, flags);
+  const request = await host.settings.pipeline(flags);
   if (flags.probe === true && request.event === null) {
     throw new UsageError("--probe needs the application's event: --event FILE|JSON, or --source and --detail-type (or the config file)");
   }
-  const snapshots = await collectForRequest(ctx, request);
+  const snapshots = await collectForRequest(host, request);
   if (flags.saveSnapshot !== undefined) {
-    const where = await writeSnapshot(flags.saveSnapshot, snapshots.length === 1 && !request.all ? snapshots[0]! : snapshots, ctx.io);
-    ctx.out.progress(`snapshot written to ${where}`);
+    const where = await writeSnapshot(flags.saveSnapshot, snapshots.length === 1 && !request.all ? snapshots[0]! : snapshots, host.io);
+    host.out.progress(`snapshot written to ${where}`);
   }
   let extraFindings: Finding[] = [];
   const probed = snapshots[0];
@@ -65,32 +65,67 @@ export async function runCheck(ctx: CommandContext, flags: CheckFlags): Promise<
     if (probed.rule.ok) {
       // After the reads, so the probe's own event does not show in the metrics and logs just read.
       const { sendProbe } = await import("../probe/run.js");
-      extraFindings = (await sendProbe(ctx, request, flags)).result.findings;
+      extraFindings = (await sendProbe(host, request, flags)).result.findings;
     } else {
-      extraFindings = [skipped("probe.delivered", "no probe sent: the rule could not be read (see rule.exists)")];
+      extraFindings = [skipped("probe.accepted", "no probe sent: the rule could not be read (see rule.exists)")];
     }
   }
-  return report(ctx, format, snapshots, request, Date.now() - started, { offline: false, extraFindings });
+  return report(host, format, snapshots, request, Date.now() - started, { offline: false, all: request.all, extraFindings });
+}
+
+/**
+ * What `check --from` diagnoses: the snapshot file's rules, narrowed by --rule. A --bus,
+ * --rule or --since that the snapshot contradicts is a usage error: offline, nothing can
+ * be read again to honour it.
+ */
+function selectFromSnapshots(snapshots: Snapshot[], flags: PipelineFlags, request: PipelineRequest): Snapshot[] {
+  const collected = `the snapshot holds ${snapshots.length === 1 ? `rule ${snapshots[0]!.request.rule ?? "(none)"}` : `${snapshots.length} rules`}`;
+  if (flags.bus !== undefined) {
+    const asked = busNameOf(flags.bus);
+    const other = snapshots.find((snapshot) => busNameOf(snapshot.request.bus) !== asked);
+    if (other) throw new UsageError(`--bus ${flags.bus}: the snapshot was collected for bus ${busNameOf(other.request.bus)} (drop --bus, or collect a new snapshot)`);
+  }
+  let selected = snapshots;
+  if (flags.rule !== undefined) {
+    selected = snapshots.filter((snapshot) => snapshot.request.rule === flags.rule);
+    if (selected.length === 0) {
+      throw new UsageError(`--rule ${flags.rule}: ${collected}`, { hint: "drop --rule, or collect a snapshot of that rule (course-doctor snapshot --rule NAME --out FILE)" });
+    }
+  }
+  if (flags.since !== undefined) {
+    const other = selected.find((snapshot) => snapshot.request.sinceMs !== request.sinceMs);
+    if (other) {
+      throw new UsageError(`--since ${flags.since}: the snapshot's metrics and logs cover ${formatWindow(other.request.sinceMs)}; offline the window cannot change`, {
+        hint: "drop --since, or collect a new snapshot with it",
+      });
+    }
+  }
+  return selected;
 }
 
 /** Runs `snapshot`: collects and writes the snapshot(s) without diagnosing. */
-export async function runSnapshot(ctx: CommandContext, flags: PipelineFlags & { out?: string }): Promise<number> {
-  const request = await resolvePipeline(ctx, flags);
-  const snapshots = await collectForRequest(ctx, request);
-  const where = await writeSnapshot(flags.out ?? "-", request.all ? snapshots : snapshots[0]!, ctx.io);
-  if (where !== "stdout") ctx.out.progress(`snapshot of ${snapshots.length === 1 ? `rule ${snapshots[0]!.request.rule}` : `${snapshots.length} rules`} written to ${where}`);
-  const fatal = snapshots.find((snapshot) => !snapshot.identity.ok && isFatalFailure(snapshot.identity));
-  return fatal ? ExitCode.CannotRun : ExitCode.Ok;
+export async function runSnapshot(host: Host, flags: PipelineFlags & { out?: string }): Promise<number> {
+  if (host.settings.formatGiven) host.settings.formatFor(["json"]);
+  const request = await host.settings.pipeline(flags);
+  const snapshots = await collectForRequest(host, request);
+  const where = await writeSnapshot(flags.out ?? "-", request.all ? snapshots : snapshots[0]!, host.io);
+  if (where !== "stdout") host.out.progress(`snapshot of ${snapshots.length === 1 ? `rule ${snapshots[0]!.request.rule}` : `${snapshots.length} rules`} written to ${where}`);
+  // A snapshot of a pipeline that could not be read is not a snapshot of the pipeline: say what blocked it.
+  const diagnoses = snapshots.map((snapshot) => diagnoseSnapshot(snapshot, { strict: false, durationMs: 0, offline: false }));
+  for (const diagnosis of diagnoses) {
+    if (diagnosis.blockedBy) host.out.warn(`rule ${diagnosis.target.rule ?? "(none)"}: the snapshot is incomplete: ${diagnosis.blockedBy.id}: ${diagnosis.blockedBy.title}`);
+  }
+  return diagnoses.some((diagnosis) => diagnosis.status === "unknown") ? ExitCode.CannotRun : ExitCode.Ok;
 }
 
 /**
  * The diagnosis of one pipeline, for `smoke` when a job is stuck: collects, checks and
- * diagnoses; never prints.
+ * diagnoses; never prints. `awsTimeoutMs` is the deadline of its AWS calls.
  */
-export async function diagnosePipeline(ctx: CommandContext, flags: PipelineFlags): Promise<Diagnosis> {
+export async function diagnosePipeline(host: Host, flags: PipelineFlags, options: { awsTimeoutMs: number }): Promise<Diagnosis> {
   const started = Date.now();
-  const request = await resolvePipeline(ctx, { ...flags, all: false });
-  const [snapshot] = await collectForRequest(ctx, request);
+  const request = await host.settings.pipeline({ ...flags, all: false });
+  const [snapshot] = await collectForRequest(host, request, options.awsTimeoutMs);
   return diagnoseSnapshot(snapshot!, { strict: request.strict, durationMs: Date.now() - started, offline: false });
 }
 
@@ -121,50 +156,44 @@ function notesFor(snapshot: Snapshot, offline: boolean): string[] {
 }
 
 async function report(
-  ctx: CommandContext,
+  host: Host,
   format: "pretty" | "json" | "markdown" | "junit",
   snapshots: Snapshot[],
   request: PipelineRequest,
   durationMs: number,
-  options: { offline: boolean; extraFindings?: Finding[] },
+  options: { offline: boolean; all: boolean; extraFindings?: Finding[] },
 ): Promise<number> {
-  const render = { chalk: ctx.out.chalk, columns: ctx.out.columns, command: ctx.commandLine };
+  const render: ReportOptions = { chalk: host.out.chalk, columns: host.out.columns, command: host.commandLine, strict: request.strict };
   const diagnoses = snapshots.map((snapshot) => diagnoseSnapshot(snapshot, { strict: request.strict, durationMs, offline: options.offline, extraFindings: options.extraFindings }));
-  const nothingRan = snapshots.every((snapshot) => !snapshot.identity.ok && isFatalFailure(snapshot.identity));
-  let code: number;
-  if (diagnoses.length === 1 && !request.all) {
+  if (diagnoses.length === 1 && !options.all) {
     const diagnosis = diagnoses[0]!;
-    ctx.out.result(renderReport(format, diagnosis, render));
-    noteStepSummary(ctx, await appendStepSummary(ctx.io.env, renderReport("markdown", diagnosis, render)));
-    code = exitCodeFor(diagnosis, { strict: request.strict });
-  } else {
-    const set = diagnosisSet(diagnoses, snapshots, durationMs, request.strict);
-    ctx.out.result(renderReportSet(format, set, render));
-    noteStepSummary(ctx, await appendStepSummary(ctx.io.env, renderReportSet("markdown", set, render)));
-    code = Math.max(...diagnoses.map((diagnosis) => exitCodeFor(diagnosis, { strict: request.strict })));
+    host.out.result(renderReport(format, diagnosis, render));
+    noteStepSummary(host, await appendStepSummary(host.io.env, renderReport("markdown", diagnosis, render)));
+    return exitCodeFor(diagnosis);
   }
-  return nothingRan ? ExitCode.CannotRun : code;
+  const set = diagnosisSet(diagnoses, snapshots, durationMs);
+  host.out.result(renderReportSet(format, set, render));
+  noteStepSummary(host, await appendStepSummary(host.io.env, renderReportSet("markdown", set, render)));
+  return exitCodeForAll(diagnoses);
 }
 
-function diagnosisSet(diagnoses: Diagnosis[], snapshots: Snapshot[], durationMs: number, strict: boolean): DiagnosisSet {
+function diagnosisSet(diagnoses: Diagnosis[], snapshots: Snapshot[], durationMs: number): DiagnosisSet {
   const first = diagnoses[0];
-  const failing = diagnoses.some((d) => d.status === "fail");
-  const warning = diagnoses.some((d) => d.status === "warn");
   return {
     schemaVersion: 1,
-    status: failing ? "fail" : warning ? "warn" : "pass",
+    status: worstStatus(diagnoses.map((d) => d.status)),
     bus: first?.target.bus ?? busNameOf(snapshots[0]?.request.bus ?? "default"),
     region: first?.target.region ?? null,
     account: first?.target.account ?? null,
     durationMs,
     rules: diagnoses,
   };
-  void strict;
 }
 
 /** Collects the snapshot of the requested rule, or of every rule with --all. */
-async function collectForRequest(ctx: CommandContext, request: PipelineRequest): Promise<Snapshot[]> {
-  const aws = new Aws(awsOptionsFor(ctx, request));
+async function collectForRequest(host: Host, request: PipelineRequest, awsTimeoutMs?: number): Promise<Snapshot[]> {
+  const awsOptions = await host.settings.awsOptions(host.signal, awsTimeoutMs === undefined ? {} : { timeoutMs: awsTimeoutMs });
+  const aws = new Aws(awsOptions);
   try {
     const session = new CollectSession(aws, { tool: TOOL });
     const base: Omit<CollectRequest, "rule"> = {
@@ -175,24 +204,25 @@ async function collectForRequest(ctx: CommandContext, request: PipelineRequest):
       event: request.event,
       sinceMs: request.sinceMs,
       peekDlq: request.peekDlq,
+      profile: awsOptions.profile,
     };
     if (request.rule !== null && !request.all) {
-      ctx.out.progress(`checking rule ${request.rule} on bus ${busNameOf(request.bus)}…`);
+      host.out.progress(`checking rule ${request.rule} on bus ${busNameOf(request.bus)}…`);
       return [await collectSnapshot(session, { ...base, rule: request.rule })];
     }
     const rules = await session.rules(request.bus);
     if (!rules.ok) {
       const identity = await session.identity();
       if (!identity.ok && isFatalFailure(identity)) throw new AwsAccessError(`cannot reach AWS: ${identity.error}`, { hint: reachHint(identity.reason) });
-      if (rules.reason === "not-found") throw new UsageError(`bus "${busNameOf(request.bus)}" does not exist (${rules.error})`, { hint: "name the bus with --bus" });
+      if (rules.reason === "not-found") throw new UsageError(`bus "${busNameOf(request.bus)}" does not exist in ${aws.region} (${rules.error})`, { hint: "name the bus with --bus, and its region with --region" });
       throw new AwsAccessError(`cannot list the rules on bus "${busNameOf(request.bus)}": ${rules.error}`, {
-        hint: rules.action ? `the caller needs ${rules.action}` : undefined,
+        hint: rules.reason === "access-denied" && rules.action ? `the caller needs ${rules.action}` : undefined,
       });
     }
     const names = rules.value.map((rule) => rule.Name ?? "").filter(Boolean);
     if (!request.all) {
       if (names.length === 1) {
-        ctx.out.progress(`checking rule ${names[0]} (the only rule on bus ${busNameOf(request.bus)})…`);
+        host.out.progress(`checking rule ${names[0]} (the only rule on bus ${busNameOf(request.bus)})…`);
         return [await collectSnapshot(session, { ...base, rule: names[0]! }, rules.value[0])];
       }
       if (names.length === 0) {
@@ -204,24 +234,23 @@ async function collectForRequest(ctx: CommandContext, request: PipelineRequest):
         hint: `rules: ${names.slice(0, 20).join(", ")}${names.length > 20 ? ", …" : ""}`,
       });
     }
-    ctx.out.progress(`checking ${names.length} rules on bus ${busNameOf(request.bus)}…`);
+    host.out.progress(`checking ${names.length} rules on bus ${busNameOf(request.bus)}…`);
     let done = 0;
     return await mapLimit(rules.value, ALL_RULES_CONCURRENCY, async (rule) => {
       const snapshot = await collectSnapshot(session, { ...base, rule: rule.Name ?? "" }, rule);
       done++;
-      ctx.out.live(`checked ${done}/${names.length} rules`);
+      host.out.live(`checked ${done}/${names.length} rules`);
       return snapshot;
     });
   } finally {
-    ctx.out.clearLive();
+    host.out.clearLive();
     aws.destroy();
   }
 }
 
-
 /** Says where the job summary went, or why it could not be written (the report itself still counts). */
-function noteStepSummary(ctx: CommandContext, written: Awaited<ReturnType<typeof appendStepSummary>>): void {
+function noteStepSummary(host: Host, written: Awaited<ReturnType<typeof appendStepSummary>>): void {
   if (written === undefined) return;
-  if (written.error !== undefined) ctx.out.warn(`could not append the report to the GitHub job summary (${written.path}): ${written.error}`);
-  else ctx.out.debug(`report appended to the GitHub job summary (${written.path})`);
+  if (written.error !== undefined) host.out.warn(`could not append the report to the GitHub job summary (${written.path}): ${written.error}`);
+  else host.out.debug(`report appended to the GitHub job summary (${written.path})`);
 }

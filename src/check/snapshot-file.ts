@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { InputError, UsageError } from "../errors.js";
-import type { Io } from "../cli/io.js";
+import type { Io } from "../host/io.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { parseJsonText, readTextInput } from "../util/input.js";
 

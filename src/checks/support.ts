@@ -5,7 +5,7 @@
  */
 import type { Finding, FindingId, FindingStatus } from "../model/finding.js";
 import { parseBusArn } from "../model/rule-arn.js";
-import type { Collected, CollectFailureReason, Snapshot, TargetInfo } from "../model/snapshot.js";
+import type { Collected, Snapshot, TargetInfo } from "../model/snapshot.js";
 
 /** A check: data plus a pure function over the snapshot. */
 export interface Check {
@@ -32,20 +32,20 @@ export function finding(
   return out;
 }
 
-const REASON_WORDS: Record<CollectFailureReason, string> = {
-  "not-found": "not found",
-  "access-denied": "access denied",
-  throttled: "throttled",
-  timeout: "cut by the deadline",
-  unreachable: "endpoint unreachable",
-  "no-credentials": "no credentials",
-  error: "failed",
-};
-
-/** A short account of why a piece is missing: "access denied (lambda:GetPolicy)". */
+/**
+ * Why a piece is missing, in one line that says everything known once: "access denied
+ * (lambda:GetPolicy)", "EventBridge answered HTTP 500 InternalFailure: \"...\"", "Lambda did
+ * not answer within 5s (the --timeout deadline)".
+ */
 export function describeFailure(failure: CollectFailure): string {
-  const words = REASON_WORDS[failure.reason];
-  return failure.reason === "access-denied" && failure.action ? `${words} (${failure.action})` : words;
+  switch (failure.reason) {
+    case "access-denied":
+      return `access denied (${failure.action ?? failure.error})`;
+    case "not-found":
+      return `not found (${failure.error})`;
+    default:
+      return failure.error;
+  }
 }
 
 /** What the user can do about a piece that could not be read. */
@@ -56,17 +56,15 @@ function adviceFor(failure: CollectFailure): string {
         ? `access denied: add ${failure.action} to your policy (course-doctor iam-policy prints all it needs)`
         : `access denied: ${failure.error}`;
     case "throttled":
-      return `throttled past the SDK's retries: run again in a moment (${failure.error})`;
+      return `${failure.error}: run again in a moment`;
     case "timeout":
-      return "cut by the deadline: raise --timeout";
+      return `${failure.error}: raise --timeout if the service is just slow`;
     case "unreachable":
-      return `the endpoint did not answer: ${failure.error}`;
     case "no-credentials":
-      return `no usable credentials: ${failure.error}`;
     case "not-found":
-      return `not found: ${failure.error}`;
-    default:
       return failure.error;
+    default:
+      return `${failure.error}: the service could not answer this read; run again, and with --verbose to see more`;
   }
 }
 

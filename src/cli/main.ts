@@ -1,6 +1,7 @@
 import { CommanderError } from "commander";
-import { CliError, ExitCode, InterruptedError } from "../errors.js";
-import { processIo, type Io } from "./io.js";
+import { ExitCode, InterruptedError } from "../errors.js";
+import { reportFailure } from "../host/failure.js";
+import { processIo, type Io } from "../host/io.js";
 import { buildProgram } from "./program.js";
 
 /**
@@ -26,22 +27,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
 function reportError(error: unknown, io: Io, verbose: boolean): number {
   if (error instanceof CommanderError) {
     // Help and version requests end here too, with exit code 0; commander has printed them.
-    if (error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.Ok;
-    if (error.code === "commander.help") return ExitCode.Ok;
+    if (error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return ExitCode.Ok;
     return ExitCode.CannotRun;
   }
-  const red = (text: string) => (io.stderr.isTTY && !io.env.NO_COLOR ? `\x1b[31m${text}\x1b[39m` : text);
-  if (error instanceof CliError) {
-    io.stderr.write(`${red("error:")} ${error.message}\n`);
-    if (error.hint) io.stderr.write(`  ${error.hint}\n`);
-    if (verbose && error.cause instanceof Error && error.cause.stack) io.stderr.write(`${error.cause.stack}\n`);
-    return error.exitCode;
+  const report = reportFailure(error);
+  const color = io.stderr.isTTY === true && !(io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "");
+  const red = (text: string) => (color ? `\x1b[31m${text}\x1b[39m` : text);
+  if (report.interrupted) {
+    io.stderr.write(`${report.message}\n`);
+    if (report.hint) io.stderr.write(`  ${report.hint}\n`);
+    return report.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`${red("error:")} ${message}\n`);
-  if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-  else io.stderr.write("  (this is a bug in course-doctor; run with --verbose for the stack trace and report it)\n");
-  return ExitCode.CannotRun;
+  io.stderr.write(`${red("error:")} ${report.message}\n`);
+  if (report.hint) io.stderr.write(`  ${report.hint}\n`);
+  const stack = error instanceof Error ? (error.cause instanceof Error && !report.unexpected ? error.cause.stack : error.stack) : undefined;
+  if (verbose && stack) io.stderr.write(`${stack}\n`);
+  else if (report.unexpected) io.stderr.write("  (this is a bug in course-doctor; run with --verbose for the stack trace and report it)\n");
+  return report.exitCode;
 }
 
 /**

@@ -1,6 +1,9 @@
 import { Command, Option } from "commander";
-import { createContext, type CommandContext } from "./context.js";
-import type { Io } from "./io.js";
+import { InterruptedError } from "../errors.js";
+import type { Host } from "../host/host.js";
+import type { Io } from "../host/io.js";
+import { VERSION } from "../version.js";
+import { createHost } from "./context.js";
 import { registerCheckCommands } from "./commands/check.js";
 import { registerIamPolicyCommand } from "./commands/iam-policy.js";
 import { registerInitCommand } from "./commands/init.js";
@@ -12,16 +15,16 @@ import { registerPolicyCommand } from "./commands/policy.js";
 import { registerProbeCommand } from "./commands/probe.js";
 import { registerRuleCommand } from "./commands/rule.js";
 import { registerSmokeCommand } from "./commands/smoke.js";
-
-declare const __COURSE_DOCTOR_VERSION__: string;
-export const VERSION = typeof __COURSE_DOCTOR_VERSION__ === "string" ? __COURSE_DOCTOR_VERSION__ : "0.0.0-dev";
+import { FORMATS } from "../settings/resolve.js";
 
 /**
- * Turns a command handler into a commander action. The handler gets the context, the
- * command's own options and its positional arguments, and returns the exit code.
+ * Turns a command handler into a commander action. The handler gets the host (sink,
+ * settings, Ctrl-C), the command's own options and its positional arguments, and returns
+ * the exit code.
  */
 export type Act = <O = Record<string, unknown>>(
-  handler: (ctx: CommandContext, options: O, args: string[], command: Command) => Promise<number>,
+  handler: (host: Host, options: O, args: string[], command: Command) => Promise<number>,
+  behaviour?: { follows?: boolean },
 ) => (...commanderArgs: unknown[]) => Promise<void>;
 
 /** Every command module exports one of these; it adds its command(s) to the program. */
@@ -75,11 +78,11 @@ export function buildProgram(io: Io, result: { exitCode: number }, argv?: readon
     .option("--endpoint-url <url>", "send every AWS call to this endpoint (also AWS_ENDPOINT_URL)")
     .option("-c, --config <file>", "config file (default: ./course-doctor.config.json when present)")
     .option("--env <name>", "environment from the config file (dev, prod, ...)")
-    .addOption(new Option("--format <format>", "output format").choices(["pretty", "json", "markdown", "junit"]))
+    .addOption(new Option("--format <format>", "output format (each command lists the ones it offers)").choices([...FORMATS]))
     .option("--no-color", "no colors (also NO_COLOR)")
     .option("-v, --verbose", "more detail on stderr; stack traces on errors")
     .option("-q, --quiet", "no progress on stderr")
-    .option("--timeout <duration>", "deadline: for AWS calls (default 60s); for jobs and smoke, of the wait (default 15m)")
+    .option("--timeout <duration>", "deadline: of all AWS calls (default 60s, or timeout in the config); for jobs and smoke, of the wait (default 15m)")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     .configureOutput({
@@ -91,7 +94,9 @@ export function buildProgram(io: Io, result: { exitCode: number }, argv?: readon
     "after",
     `
 Exit codes: 0 healthy / job completed, 1 problems found / job failed,
-            2 could not run (usage, config, input, credentials, endpoint), 3 timed out.
+            2 could not run or could not tell (usage, config, input, credentials,
+              endpoint, a check the verdict rests on could not run), 3 timed out,
+            130 interrupted (Ctrl-C).
 
 Examples:
   course-doctor check --from examples/ingestor-wrong-bus.snapshot.json
@@ -101,12 +106,22 @@ Examples:
 `,
   );
 
-  const act: Act = (handler) => async (...commanderArgs) => {
+  // Ctrl-C ends a command with 130 and no verdict, whatever the handler made of it; only a
+  // follow (logs --follow, tail), whose normal end is Ctrl-C, decides its own exit code.
+  const act: Act = (handler, behaviour = {}) => async (...commanderArgs) => {
     const command = commanderArgs[commanderArgs.length - 1] as Command;
     const options = commanderArgs[commanderArgs.length - 2] as never;
     const args = commanderArgs.slice(0, -2).flatMap((value) => (Array.isArray(value) ? value : value === undefined ? [] : [value])) as string[];
-    const ctx = createContext(command, io);
-    result.exitCode = await handler(ctx, options, args, command);
+    const host = createHost(command, io);
+    let code: number;
+    try {
+      code = await handler(host, options, args, command);
+    } catch (error) {
+      if (io.interrupt.aborted && !(error instanceof InterruptedError)) throw new InterruptedError("interrupted", { cause: error });
+      throw error;
+    }
+    if (io.interrupt.aborted && !behaviour.follows) throw new InterruptedError();
+    result.exitCode = code;
   };
 
   for (const register of registersFor(argv)) register(program, act);

@@ -1,4 +1,4 @@
-import type { CommandContext } from "../cli/context.js";
+import type { Host } from "../host/host.js";
 import { grantedActions, iamPolicy, PEEK_ACTIONS, PROBE_ACTIONS, READ_ACTIONS, TRACE_ACTIONS, type ActionUse } from "./actions.js";
 
 export interface IamPolicyFlags {
@@ -10,24 +10,24 @@ export interface IamPolicyFlags {
 }
 
 /** Runs `iam-policy`: the policy document on stdout (no AWS call is made). */
-export async function runIamPolicy(ctx: CommandContext, flags: IamPolicyFlags): Promise<number> {
-  const format = ctx.format(["pretty", "json"]);
-  const { settings } = await ctx.config();
+export async function runIamPolicy(host: Host, flags: IamPolicyFlags): Promise<number> {
+  const format = host.settings.formatFor(["pretty", "json"]);
+  const settings = await host.settings.fileSettings();
   const probe = flags.probe === true;
   const peekDlq = flags.peekDlq ?? settings.peekDlq ?? false;
   const policy = iamPolicy({
     probe,
     peekDlq,
-    scope: { bus: flags.bus ?? settings.bus, rule: flags.rule ?? settings.rule, region: ctx.global.region ?? settings.region },
+    scope: { bus: flags.bus ?? settings.bus, rule: flags.rule ?? settings.rule, region: (await host.settings.givenRegion()) ?? undefined },
   });
   const json = JSON.stringify(policy, null, 2);
   if (format === "json" || !flags.explain) {
-    ctx.out.result(json);
+    host.out.result(json);
   } else {
     const uses = [...READ_ACTIONS, ...(peekDlq ? PEEK_ACTIONS : []), ...(probe ? [...PROBE_ACTIONS, ...TRACE_ACTIONS] : [])];
-    ctx.out.result(`${json}\n\n${explain(uses, ctx.out.chalk.dim)}`);
+    host.out.result(`${json}\n\n${explain(uses, host.out.chalk.dim)}`);
   }
-  ctx.out.progress(
+  host.out.progress(
     `${grantedActions(policy).size} actions${probe ? ", with the probe's and the trace's writes" : ", read-only (add --probe for probe and check --probe)"}. Attach with: aws iam put-role-policy --role-name ROLE --policy-name course-doctor --policy-document file://course-doctor-policy.json`,
   );
   return 0;

@@ -3,9 +3,8 @@
  * environment names the bus (the likely publishers). Only variable NAMES leave this
  * module: a value is compared with the bus and dropped on the spot.
  */
-import { ListFunctionsCommand } from "@aws-sdk/client-lambda";
-import { listTargets, type CollectSession } from "../aws/collect.js";
 import { collect } from "../aws/errors.js";
+import type { CollectSession } from "../collect/readers.js";
 import { requireReachable } from "../inspect/session.js";
 import { AwsAccessError } from "../errors.js";
 import { busNameOf, parseArn } from "../model/arn.js";
@@ -53,7 +52,7 @@ export async function discoverPipeline(session: CollectSession, bus: string, onl
   const busName = busNameOf(bus);
   const [identity, busInfo, rules] = await Promise.all([session.identity(), session.bus(bus), session.rules(bus)]);
   requireReachable(identity);
-  const region = identity.ok ? identity.value.region : await session.aws.region();
+  const region = session.aws.region;
   const account = identity.ok ? identity.value.account : null;
   const base = { region, account, bus, busName, busArn: busInfo.ok ? busInfo.value.arn || null : null };
 
@@ -69,7 +68,7 @@ export async function discoverPipeline(session: CollectSession, bus: string, onl
   const wanted = rules.value.filter((rule) => onlyRule === null || rule.Name === onlyRule);
   const [targets, publishers] = await Promise.all([
     // ListTargetsByRule is rate-limited per account (about 50/s): a few at a time.
-    mapLimit(wanted, 8, (rule) => listTargets(session.aws, { rule: rule.Name ?? "", bus })),
+    mapLimit(wanted, 8, (rule) => session.targets(rule.Name ?? "", bus)),
     findPublishers(session, busName, base.busArn),
   ]);
   const targetsByRule = new Map(wanted.map((rule, index) => [rule.Name ?? "", targets[index]!]));
@@ -90,17 +89,12 @@ export async function discoverPipeline(session: CollectSession, bus: string, onl
 
 /** Every function with an environment variable naming the bus (by name or ARN), by function name. */
 async function findPublishers(session: CollectSession, busName: string, busArn: string | null): Promise<Collected<PublisherCandidate[]>> {
-  return collect("lambda:ListFunctions", async () => {
+  return collect(async () => {
     const found: PublisherCandidate[] = [];
-    let marker: string | undefined;
-    do {
-      const page = await session.aws.send("lambda", new ListFunctionsCommand({ Marker: marker, MaxItems: 50 }));
-      for (const fn of page.Functions ?? []) {
-        const variables = busVariables(fn.Environment?.Variables ?? {}, busName, busArn);
-        if (fn.FunctionName && variables.length > 0) found.push({ function: fn.FunctionName, variables });
-      }
-      marker = page.NextMarker;
-    } while (marker);
+    for (const fn of await session.services.lambda.listFunctions()) {
+      const variables = busVariables(fn.Environment?.Variables ?? {}, busName, busArn);
+      if (fn.FunctionName && variables.length > 0) found.push({ function: fn.FunctionName, variables });
+    }
     return found.sort((a, b) => a.function.localeCompare(b.function));
   });
 }

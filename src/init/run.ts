@@ -5,10 +5,9 @@
 import { stat, writeFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { Aws } from "../aws/clients.js";
-import { CollectSession } from "../aws/collect.js";
-import type { CommandContext } from "../cli/context.js";
-import { awsOptionsFor } from "../cli/pipeline-options.js";
-import { VERSION } from "../cli/program.js";
+import { CollectSession } from "../collect/readers.js";
+import type { Host } from "../host/host.js";
+import { TOOL } from "../version.js";
 import { DEFAULT_CONFIG_FILE, parseConfig } from "../config/load.js";
 import { CliError, ExitCode, InterruptedError, UsageError } from "../errors.js";
 import { shellWord } from "../util/shell.js";
@@ -24,30 +23,30 @@ export interface InitFlags {
 }
 
 /** Runs `init`; returns the exit code. */
-export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<number> {
-  const format = ctx.format(["pretty", "json"]);
+export async function runInit(host: Host, flags: InitFlags): Promise<number> {
+  const format = host.settings.formatFor(["pretty", "json"]);
   const bus = flags.bus?.trim();
   if (!bus) throw new UsageError("name the bus: course-doctor init --bus NAME (aws events list-event-buses lists them)");
   // init writes the config file rather than reading it: a global --config names where.
-  const shown = flags.output ?? ctx.global.config ?? DEFAULT_CONFIG_FILE;
-  const path = resolve(ctx.io.cwd, shown);
+  const shown = flags.output ?? host.settings.configPath ?? DEFAULT_CONFIG_FILE;
+  const path = resolve(host.io.cwd, shown);
   const force = flags.force === true;
   // Refuse before reading AWS, so the user does not wait to be told.
   if (!force) await refuseExisting(path, shown);
 
-  const aws = new Aws(awsOptionsFor(ctx, { region: ctx.global.region, profile: ctx.global.profile, endpointUrl: ctx.global.endpointUrl }));
+  const aws = new Aws(await host.settings.awsOptions(host.signal, {}, { configFile: false }));
   let discovery: Discovery;
   try {
-    ctx.out.progress(`reading bus ${bus}: rules, targets, functions…`);
-    discovery = await discoverPipeline(new CollectSession(aws, { tool: `course-doctor ${VERSION}` }), bus, flags.rule ?? null);
+    host.out.progress(`reading bus ${bus}: rules, targets, functions…`);
+    discovery = await discoverPipeline(new CollectSession(aws, { tool: TOOL }), bus, flags.rule ?? null);
   } catch (error) {
-    if (ctx.signal.aborted) throw new InterruptedError("interrupted: nothing was written");
+    if (host.signal.aborted) throw new InterruptedError("interrupted: nothing was written");
     throw error;
   } finally {
     aws.destroy();
   }
   // Ctrl-C while reading: nothing is written.
-  if (ctx.signal.aborted) throw new InterruptedError("interrupted: nothing was written");
+  if (host.signal.aborted) throw new InterruptedError("interrupted: nothing was written");
 
   if (discovery.missing) {
     const others = discovery.missing.otherBuses;
@@ -59,10 +58,10 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
 
   const plan = planInit(discovery, {
     rule: flags.rule ?? null,
-    region: ctx.global.region,
-    profile: ctx.global.profile,
-    endpointUrl: ctx.global.endpointUrl,
-    env: ctx.global.env,
+    region: host.settings.globals.region,
+    profile: host.settings.globals.profile,
+    endpointUrl: host.settings.globals.endpointUrl,
+    env: host.settings.envName,
   });
   if ("kind" in plan) throw new CliError(plan.message, ExitCode.Problems, { hint: "pass one of them with --rule, or leave --rule out to let init choose" });
 
@@ -71,13 +70,13 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
   parseConfig(text, shown);
   await writeConfig(path, shown, text, force);
 
-  for (const note of plan.notes) ctx.out.warn(note);
-  const next = nextCommand(ctx, shown, path);
+  for (const note of plan.notes) host.out.warn(note);
+  const next = nextCommand(host, shown, path);
   if (format === "json") {
-    ctx.out.result(JSON.stringify(configObject(plan), null, 2));
-    ctx.out.progress(`wrote ${shown}; next: ${next}`);
+    host.out.result(JSON.stringify(configObject(plan), null, 2));
+    host.out.progress(`wrote ${shown}; next: ${next}`);
   } else {
-    ctx.out.result(renderSummary(plan, shown, next));
+    host.out.result(renderSummary(plan, shown, next));
   }
   return ExitCode.Ok;
 }
@@ -106,8 +105,8 @@ async function writeConfig(path: string, shown: string, text: string, force: boo
 }
 
 /** `course-doctor check`, plus --config when the file is not where check looks by default. */
-function nextCommand(ctx: CommandContext, shown: string, path: string): string {
-  const isDefault = relative(ctx.io.cwd, path) === DEFAULT_CONFIG_FILE;
+function nextCommand(host: Host, shown: string, path: string): string {
+  const isDefault = relative(host.io.cwd, path) === DEFAULT_CONFIG_FILE;
   return isDefault ? "course-doctor check" : `course-doctor check --config ${shellWord(shown)}`;
 }
 

@@ -5,8 +5,8 @@
  * `target.permission` gives (model/lambda-policy), and so is the command (checks/support).
  */
 import type { ChalkInstance } from "chalk";
-import type { CommandContext } from "../cli/context.js";
-import { resolvePipeline, type PipelineFlags } from "../cli/pipeline-options.js";
+import type { Host } from "../host/host.js";
+import type { PipelineFlags } from "../settings/resolve.js";
 import { addPermissionCommand, describeFailure } from "../checks/support.js";
 import { AwsAccessError, ExitCode, UsageError } from "../errors.js";
 import { busNameOf } from "../model/arn.js";
@@ -166,29 +166,29 @@ function principalText(principal: unknown): string {
 }
 
 /** Runs `policy`; returns the exit code. */
-export async function runPolicy(ctx: CommandContext, functionArg: string | undefined, flags: PipelineFlags): Promise<number> {
-  const format = ctx.format(["pretty", "json"]);
+export async function runPolicy(host: Host, functionArg: string | undefined, flags: PipelineFlags): Promise<number> {
+  const format = host.settings.formatFor(["pretty", "json"]);
   if (functionArg !== undefined && flags.function !== undefined && functionArg !== flags.function) {
     throw new UsageError(`two functions named: ${functionArg} and --function ${flags.function}; give one`);
   }
-  const request = await resolvePipeline(ctx, flags);
+  const request = await host.settings.pipeline(flags);
   const wanted = functionArg ?? request.function;
   if (wanted === null && request.rule === null) {
     throw new UsageError("name the function: course-doctor policy FUNCTION (or --function), or the rule whose target it is (--rule)");
   }
-  const input = await withSession(ctx, request, async (session): Promise<PolicyInput> => {
+  const input = await withSession(host, async (session): Promise<PolicyInput> => {
     let rule: PolicyInput["rule"] = null;
     let target: { name: string; arn: string; qualifier: string | null } | null = null;
     let region: string | null = null;
     if (request.rule !== null) {
-      ctx.out.progress(`reading rule ${request.rule} on bus ${busNameOf(request.bus)}…`);
+      host.out.progress(`reading rule ${request.rule} on bus ${busNameOf(request.bus)}…`);
       const snapshot = await collectRule(session, request, request.rule);
       region = snapshot.identity.ok ? snapshot.identity.value.region : snapshot.request.region;
       if (!snapshot.rule.ok) {
         if (snapshot.rule.reason === "not-found") {
           throw new UsageError(`rule ${request.rule} does not exist on bus ${busNameOf(request.bus)}`, { hint: "see `course-doctor rule NAME --bus BUS`" });
         }
-        throw new AwsAccessError(`cannot read rule ${request.rule}: ${describeFailure(snapshot.rule)} (${snapshot.rule.error})`);
+        throw new AwsAccessError(`cannot read rule ${request.rule}: ${describeFailure(snapshot.rule)}`);
       }
       rule = { name: snapshot.rule.value.name, arn: snapshot.rule.value.arn };
       const lambdas = (snapshot.targets.ok ? snapshot.targets.value : []).filter((t) => t.kind === "lambda" && t.function);
@@ -215,9 +215,9 @@ export async function runPolicy(ctx: CommandContext, functionArg: string | undef
     region ??= identity.ok ? identity.value.region : null;
     if (!configuration.ok) {
       if (configuration.reason === "not-found") throw new UsageError(`function ${name} does not exist`, { hint: "name the function with --function or as the argument" });
-      if (!target) throw new AwsAccessError(`cannot read function ${name}: ${describeFailure(configuration)} (${configuration.error})`);
+      if (!target) throw new AwsAccessError(`cannot read function ${name}: ${describeFailure(configuration)}`);
     }
-    if (!policy.ok) throw new AwsAccessError(`cannot read the resource policy of ${name}: ${describeFailure(policy)} (${policy.error})`);
+    if (!policy.ok) throw new AwsAccessError(`cannot read the resource policy of ${name}: ${describeFailure(policy)}`);
     return {
       functionName: name,
       functionArn: target?.arn ?? (configuration.ok ? configuration.value.arn : name),
@@ -228,6 +228,6 @@ export async function runPolicy(ctx: CommandContext, functionArg: string | undef
     };
   });
   const view = policyView(input);
-  ctx.out.result(format === "json" ? JSON.stringify(view, null, 2) : renderPolicyPretty(view, ctx.out.chalk));
+  host.out.result(format === "json" ? JSON.stringify(view, null, 2) : renderPolicyPretty(view, host.out.chalk));
   return policyExitCode(view);
 }

@@ -4,13 +4,13 @@
  * buses. Collect, build a plain document, render last.
  */
 import type { ChalkInstance } from "chalk";
-import type { CommandContext } from "../cli/context.js";
-import { resolvePipeline, type PipelineFlags } from "../cli/pipeline-options.js";
+import type { Host } from "../host/host.js";
+import type { PipelineFlags } from "../settings/resolve.js";
 import { describeFailure } from "../checks/support.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { busNameOf } from "../model/arn.js";
 import type { Collected, RuleElsewhere, Snapshot, TargetInfo } from "../model/snapshot.js";
-import { findRuleElsewhere } from "../aws/collect.js";
+import { findRuleElsewhere } from "../collect/snapshot.js";
 import { collectRule, withSession } from "./session.js";
 
 /** One target as `rule` reports it. */
@@ -72,11 +72,11 @@ export function ruleView(snapshot: Snapshot, name: string, elsewhere: Collected<
           managedBy: rule.value.managedBy ?? null,
         }
       : null,
-    error: rule.ok ? null : status === "missing" ? `rule ${name} does not exist on bus ${bus}` : `${describeFailure(rule)}: ${rule.error}`,
+    error: rule.ok ? null : status === "missing" ? `rule ${name} does not exist on bus ${bus}` : `${describeFailure(rule)}`,
     targets: rule.ok && snapshot.targets.ok ? snapshot.targets.value.map((target) => targetView(snapshot, target)) : null,
-    targetsError: rule.ok && !snapshot.targets.ok ? `${describeFailure(snapshot.targets)}: ${snapshot.targets.error}` : null,
+    targetsError: rule.ok && !snapshot.targets.ok ? `${describeFailure(snapshot.targets)}` : null,
     sameNameOnOtherBuses: elsewhere.ok ? elsewhere.value : null,
-    sameNameError: elsewhere.ok ? null : `${describeFailure(elsewhere)}: ${elsewhere.error}`,
+    sameNameError: elsewhere.ok ? null : `${describeFailure(elsewhere)}`,
   };
 }
 
@@ -105,7 +105,7 @@ function targetView(snapshot: Snapshot, target: TargetInfo): RuleTargetView {
       ? {
           arn: target.deadLetterArn,
           depth: dlq?.ok ? dlq.value.depth : null,
-          error: dlq && !dlq.ok ? `${describeFailure(dlq)}: ${dlq.error}` : null,
+          error: dlq && !dlq.ok ? `${describeFailure(dlq)}` : null,
         }
       : null,
     transformsInput: target.transformsInput === true,
@@ -184,9 +184,9 @@ function deadLetterText(dlq: RuleTargetView["deadLetter"], chalk: ChalkInstance)
 }
 
 /** Runs `rule`; returns the exit code. */
-export async function runRule(ctx: CommandContext, nameArg: string | undefined, flags: PipelineFlags): Promise<number> {
-  const format = ctx.format(["pretty", "json"]);
-  const request = await resolvePipeline(ctx, flags);
+export async function runRule(host: Host, nameArg: string | undefined, flags: PipelineFlags): Promise<number> {
+  const format = host.settings.formatFor(["pretty", "json"]);
+  const request = await host.settings.pipeline(flags);
   const name = nameArg ?? request.rule;
   if (name === null || name === "") {
     throw new UsageError("name the rule: course-doctor rule NAME (or --rule, or \"rule\" in the config file)");
@@ -194,12 +194,12 @@ export async function runRule(ctx: CommandContext, nameArg: string | undefined, 
   if (nameArg !== undefined && flags.rule !== undefined && nameArg !== flags.rule) {
     throw new UsageError(`two rules named: ${nameArg} and --rule ${flags.rule}; give one`);
   }
-  const view = await withSession(ctx, request, async (session) => {
-    ctx.out.progress(`reading rule ${name} on bus ${busNameOf(request.bus)}…`);
+  const view = await withSession(host, async (session) => {
+    host.out.progress(`reading rule ${name} on bus ${busNameOf(request.bus)}…`);
     const snapshot = await collectRule(session, request, name);
     const busName = snapshot.rule.ok ? snapshot.rule.value.busName : busNameOf(request.bus);
     return ruleView(snapshot, name, await findRuleElsewhere(session, name, busName));
   });
-  ctx.out.result(format === "json" ? JSON.stringify(view, null, 2) : renderRulePretty(view, ctx.out.chalk));
+  host.out.result(format === "json" ? JSON.stringify(view, null, 2) : renderRulePretty(view, host.out.chalk));
   return ruleExitCode(view);
 }

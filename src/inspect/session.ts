@@ -3,19 +3,20 @@
  * the collected pipeline of one rule (through the same collector `check` uses).
  */
 import { Aws } from "../aws/clients.js";
-import { CollectSession, collectSnapshot } from "../aws/collect.js";
 import { isFatalFailure, reachHint } from "../aws/errors.js";
-import type { CommandContext } from "../cli/context.js";
-import { awsOptionsFor, type PipelineRequest } from "../cli/pipeline-options.js";
-import { VERSION } from "../cli/program.js";
+import { CollectSession } from "../collect/readers.js";
+import { collectSnapshot } from "../collect/snapshot.js";
 import { AwsAccessError } from "../errors.js";
+import type { Host } from "../host/host.js";
 import type { Collected, Identity, Snapshot } from "../model/snapshot.js";
+import type { PipelineRequest } from "../settings/resolve.js";
+import { TOOL } from "../version.js";
 
-/** Opens an AWS session for the request; `use` runs with it and the clients are closed after. */
-export async function withSession<T>(ctx: CommandContext, request: PipelineRequest, use: (session: CollectSession) => Promise<T>): Promise<T> {
-  const aws = new Aws(awsOptionsFor(ctx, request));
+/** Opens an AWS session for the command; `use` runs with it and the clients are closed after. */
+export async function withSession<T>(host: Host, use: (session: CollectSession) => Promise<T>): Promise<T> {
+  const aws = new Aws(await host.settings.awsOptions(host.signal));
   try {
-    return await use(new CollectSession(aws, { tool: `course-doctor ${VERSION}` }));
+    return await use(new CollectSession(aws, { tool: TOOL }));
   } finally {
     aws.destroy();
   }
@@ -39,7 +40,7 @@ export async function collectRule(session: CollectSession, request: PipelineRequ
   return snapshot;
 }
 
-/** No credentials or no endpoint is an error (exit 2), not a finding. */
+/** No credentials, no endpoint or no answer before the deadline is an error (exit 2), not a finding. */
 export function requireReachable(identity: Collected<Identity>): void {
   if (identity.ok || !isFatalFailure(identity)) return;
   throw new AwsAccessError(`cannot reach AWS: ${identity.error}`, { hint: reachHint(identity.reason) });

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import type { Output } from "../cli/output.js";
+import type { Output } from "../host/output.js";
 import { formatDuration } from "../util/duration.js";
 import { realTimer, type Timer } from "../util/poll.js";
 import type { FollowOutcome, FollowUpdate } from "./follow.js";

@@ -1,6 +1,7 @@
-import type { CommandContext } from "../cli/context.js";
+import type { Host } from "../host/host.js";
 import type { Settings } from "../config/schema.js";
 import { UsageError } from "../errors.js";
+import { DEFAULT_WAIT_TIMEOUT_MS } from "../settings/resolve.js";
 import { requireDuration } from "../util/duration.js";
 import { readJsonInput } from "../util/input.js";
 import { realTimer, type Timer } from "../util/poll.js";
@@ -42,35 +43,38 @@ export interface JobSession {
 }
 
 /** Resolves the API description and token (flags, then environment, then config) and builds the client. */
-export async function openSession(ctx: CommandContext, flags: ApiFlags, deps: JobDependencies = {}): Promise<JobSession> {
-  const { settings } = await ctx.config();
-  const api = resolveJobApi({ urlFlag: flags.apiUrl, presetFlag: flags.api, urlEnv: ctx.io.env.COURSE_DOCTOR_API_URL, settings: settings.api });
-  const envToken = ctx.io.env.COURSE_DOCTOR_TOKEN;
+export async function openSession(host: Host, flags: ApiFlags, deps: JobDependencies = {}): Promise<JobSession> {
+  const settings = await host.settings.fileSettings();
+  const api = resolveJobApi({ urlFlag: flags.apiUrl, presetFlag: flags.api, urlEnv: host.io.env.COURSE_DOCTOR_API_URL, settings: settings.api });
+  const envToken = host.io.env.COURSE_DOCTOR_TOKEN;
   const token = flags.token !== undefined && flags.token !== "" ? flags.token : envToken !== undefined && envToken !== "" ? envToken : undefined;
   const tokenFrom = token === undefined ? undefined : flags.token !== undefined && flags.token !== "" ? "--token" : "COURSE_DOCTOR_TOKEN";
   const timer = deps.timer ?? realTimer;
   const http = new JobHttp({
     token,
     requestTimeoutMs: api.requestTimeoutMs,
-    signal: ctx.signal,
-    debug: (line) => ctx.out.debug(line),
+    signal: host.signal,
+    debug: (line) => host.out.debug(line),
     fetch: deps.fetch,
     timer,
     random: deps.random,
     retryBaseMs: deps.retryBaseMs,
   });
-  ctx.out.debug(`job API: ${api.name} at ${http.shown(api.baseUrl)}${token === undefined ? " (no token)" : ` (bearer token from ${tokenFrom})`}`);
+  host.out.debug(`job API: ${api.name} at ${http.shown(api.baseUrl)}${token === undefined ? " (no token)" : ` (bearer token from ${tokenFrom})`}`);
   return { api, client: createJobClient(api, http), timer, settings, tokenFrom };
 }
 
-/** The wait's deadline (--timeout, default 15m) and first poll interval (--interval, default 2s). */
-export function resolveWaitTiming(ctx: CommandContext, intervalFlag: string | undefined, fallback: { timeout?: string; interval?: string } = {}): { timeoutMs: number; intervalMs: number } {
-  const timeoutText = ctx.global.timeout ?? fallback.timeout;
-  const intervalText = intervalFlag ?? fallback.interval;
-  return {
-    timeoutMs: timeoutText === undefined ? 15 * 60_000 : requireDuration(timeoutText, ctx.global.timeout !== undefined ? "--timeout" : "smoke.timeout (config)"),
-    intervalMs: intervalText === undefined ? 2_000 : requireDuration(intervalText, intervalFlag !== undefined ? "--interval" : "smoke.interval (config)"),
-  };
+/**
+ * The wait's deadline (--timeout, else smoke.timeout for smoke, else the config's timeout,
+ * default 15m) and first poll interval (--interval, else smoke.interval, default 2s).
+ */
+export async function resolveWaitTiming(host: Host, intervalFlag: string | undefined, fallback: { timeout?: string; interval?: string } = {}): Promise<{ timeoutMs: number; intervalMs: number }> {
+  const settings = host.settings;
+  const timeoutMs =
+    settings.timeoutFlag === undefined && fallback.timeout !== undefined
+      ? requireDuration(fallback.timeout, "smoke.timeout (config)")
+      : await settings.timeoutMs(DEFAULT_WAIT_TIMEOUT_MS);
+  return { timeoutMs, intervalMs: await settings.duration(intervalFlag, "--interval", fallback.interval, "smoke.interval", 2_000) };
 }
 
 /**
@@ -78,7 +82,7 @@ export function resolveWaitTiming(ctx: CommandContext, intervalFlag: string | un
  * request), or `fallback` (smoke's configured body), or the config's api.submit.body.
  */
 export async function buildSubmitBody(
-  ctx: CommandContext,
+  host: Host,
   api: JobApi,
   flags: BodyFlags,
   fallback?: Record<string, unknown>,
@@ -86,7 +90,7 @@ export async function buildSubmitBody(
   const courseFlags = flags.query !== undefined || flags.hours !== undefined || flags.preferences !== undefined;
   if (flags.body !== undefined) {
     if (courseFlags) throw new UsageError("--body excludes --query, --hours and --preferences: give the whole body, or its parts");
-    const body = await readJsonInput(flags.body, ctx.io, "--body");
+    const body = await readJsonInput(flags.body, host.io, "--body");
     if (body === null || typeof body !== "object" || Array.isArray(body)) throw new UsageError("--body: expected a JSON object");
     return body as Record<string, unknown>;
   }
@@ -102,7 +106,7 @@ export async function buildSubmitBody(
       body.hours = hours;
     }
     if (flags.preferences !== undefined) {
-      const preferences = await readJsonInput(flags.preferences, ctx.io, "--preferences");
+      const preferences = await readJsonInput(flags.preferences, host.io, "--preferences");
       if (preferences === null || typeof preferences !== "object" || Array.isArray(preferences)) {
         throw new UsageError('--preferences: expected a JSON object, e.g. \'{"level": "beginner"}\'');
       }
@@ -122,19 +126,19 @@ export function shellQuote(text: string): string {
  * The command that picks up a wait where it stopped: the same API, config and
  * environment, never the token.
  */
-export function resumeCommand(ctx: CommandContext, flags: ApiFlags & { interval?: string }, id: string): string {
+export function resumeCommand(host: Host, flags: ApiFlags & { interval?: string }, id: string): string {
   const parts = ["course-doctor", "jobs", "status", id, "--wait"];
   if (flags.api !== undefined) parts.push("--api", flags.api);
   if (flags.apiUrl !== undefined) parts.push("--api-url", flags.apiUrl);
-  if (ctx.global.config !== undefined) parts.push("--config", ctx.global.config);
-  if (ctx.global.env !== undefined) parts.push("--env", ctx.global.env);
+  if (host.settings.configPath !== undefined) parts.push("--config", host.settings.configPath);
+  if (host.settings.envName !== undefined) parts.push("--env", host.settings.envName);
   if (flags.interval !== undefined) parts.push("--interval", flags.interval);
-  if (ctx.global.timeout !== undefined) parts.push("--timeout", ctx.global.timeout);
+  if (host.settings.timeoutFlag !== undefined) parts.push("--timeout", host.settings.timeoutFlag);
   return parts.map(shellQuote).join(" ");
 }
 
 /** The resume hint: the command, and a reminder when the token came from --token (never repeated). */
-export function resumeHint(ctx: CommandContext, session: JobSession, flags: ApiFlags & { interval?: string }, id: string): string {
-  const command = resumeCommand(ctx, flags, id);
+export function resumeHint(host: Host, session: JobSession, flags: ApiFlags & { interval?: string }, id: string): string {
+  const command = resumeCommand(host, flags, id);
   return `resume with: ${command}${session.tokenFrom === "--token" ? "  (add your --token)" : ""}`;
 }

@@ -1,5 +1,5 @@
-import type { CommandContext } from "../cli/context.js";
-import { resolvePipeline, type PipelineFlags } from "../cli/pipeline-options.js";
+import type { Host } from "../host/host.js";
+import type { PipelineFlags } from "../settings/resolve.js";
 import { CliError, ExitCode, InterruptedError, TimeoutError, UsageError } from "../errors.js";
 import type { Diagnosis } from "../model/finding.js";
 import { formatDuration, requireDuration } from "../util/duration.js";
@@ -20,7 +20,10 @@ import {
 import type { JobStatus } from "./status.js";
 
 /** The check feature's diagnosis of the configured pipeline, as smoke calls it. */
-export type DiagnoseFn = (ctx: CommandContext, flags: PipelineFlags) => Promise<Diagnosis>;
+export type DiagnoseFn = (host: Host, flags: PipelineFlags, options: { awsTimeoutMs: number }) => Promise<Diagnosis>;
+
+/** The deadline of the diagnosis's AWS calls. */
+const DIAGNOSIS_TIMEOUT_MS = 60_000;
 
 /** What smoke needs besides the job API; tests pass fakes for the diagnosis and its renderer. */
 export interface SmokeDependencies extends JobDependencies {
@@ -68,18 +71,18 @@ function pipelineFlagsOf(flags: SmokeFlags): PipelineFlags {
  * and the CI log says why); otherwise the wait goes on to the deadline with the
  * diagnosis kept for the report.
  */
-export async function runSmoke(ctx: CommandContext, flags: SmokeFlags, deps: SmokeDependencies = {}): Promise<number> {
-  const format = ctx.format(["pretty", "json", "junit", "markdown"] as const);
-  const session = await openSession(ctx, flags, deps);
+export async function runSmoke(host: Host, flags: SmokeFlags, deps: SmokeDependencies = {}): Promise<number> {
+  const format = host.settings.formatFor(["pretty", "json", "junit", "markdown"] as const);
+  const session = await openSession(host, flags, deps);
   const smokeSettings = session.settings.smoke ?? {};
-  const timing = resolveWaitTiming(ctx, flags.interval, smokeSettings);
+  const timing = await resolveWaitTiming(host, flags.interval, smokeSettings);
   const stuckAfterText = flags.stuckAfter ?? smokeSettings.stuckAfter;
   const stuckAfterMs =
     stuckAfterText === undefined ? DEFAULT_STUCK_AFTER_MS : requireDuration(stuckAfterText, flags.stuckAfter !== undefined ? "--stuck-after" : "smoke.stuckAfter (config)");
   const pipelineFlags = pipelineFlagsOf(flags);
   // Checked now, so a bad --event or --since fails before a job is submitted.
-  await resolvePipeline(ctx, pipelineFlags);
-  const body = (await buildSubmitBody(ctx, session.api, flags, smokeSettings.body)) ?? defaultSmokeBody(session.api);
+  await host.settings.pipeline(pipelineFlags);
+  const body = (await buildSubmitBody(host, session.api, flags, smokeSettings.body)) ?? defaultSmokeBody(session.api);
   if (body === undefined) throw new UsageError(`smoke needs a job to submit to the ${session.api.name} API: give --body FILE|JSON, or smoke.body in the config file`);
 
   const timer = session.timer;
@@ -100,7 +103,7 @@ export async function runSmoke(ctx: CommandContext, flags: SmokeFlags, deps: Smo
     statusUrl: undefined,
   };
   const renderReport = deps.renderReport;
-  const view: DiagnosisView = { ctx, renderReport, command: checkCommand(ctx, pipelineFlags) };
+  const view: DiagnosisView = { host, renderReport, command: checkCommand(host, pipelineFlags) };
   const render = async () => renderSmoke(format, report, view);
 
   const submitStart = timer.now();
@@ -112,7 +115,7 @@ export async function runSmoke(ctx: CommandContext, flags: SmokeFlags, deps: Smo
     if (format !== "pretty" && error instanceof CliError && !(error instanceof InterruptedError)) {
       report.submitError = error.message;
       report.submitMs = timer.now() - submitStart;
-      ctx.out.result(await render());
+      host.out.result(await render());
     }
     throw error;
   }
@@ -120,30 +123,31 @@ export async function runSmoke(ctx: CommandContext, flags: SmokeFlags, deps: Smo
   report.submitMs = startedAt - submitStart;
   report.id = submitted.id;
   report.statusUrl = session.client.redact(session.client.statusUrl(submitted.id).href);
-  announceSubmitted(ctx, format, submitted);
+  announceSubmitted(host, format, submitted);
 
   const diagnose = deps.diagnose;
   const stuck: StuckWatch = {
     afterMs: stuckAfterMs,
     onStuck: async (status, elapsedMs) => {
-      ctx.out.clearLive();
-      ctx.out.progress(`job ${submitted.id} has not left ${describeState(status)} for ${formatDuration(elapsedMs)}: diagnosing the pipeline…`);
+      host.out.clearLive();
+      host.out.progress(`job ${submitted.id} has not left ${describeState(status)} for ${formatDuration(elapsedMs)}: diagnosing the pipeline…`);
       try {
-        report.diagnosis = await (diagnose ?? (await loadDiagnose()))(diagnosisContext(ctx), pipelineFlags);
+        // The diagnosis's AWS calls get their own deadline, not the wait's (--timeout, which smoke reads as the wait).
+        report.diagnosis = await (diagnose ?? (await loadDiagnose()))(host, pipelineFlags, { awsTimeoutMs: DIAGNOSIS_TIMEOUT_MS });
       } catch (error) {
-        if (ctx.signal.aborted) throw error;
+        if (host.signal.aborted) throw error;
         report.diagnosisError = session.client.redact(error instanceof Error ? error.message : String(error));
-        ctx.out.warn(`the pipeline diagnosis could not run: ${report.diagnosisError}`);
+        host.out.warn(`the pipeline diagnosis could not run: ${report.diagnosisError}`);
       }
-      if (report.diagnosis && format === "pretty") ctx.out.result(await renderDiagnosis("pretty", report.diagnosis, view));
+      if (report.diagnosis && format === "pretty") host.out.result(await renderDiagnosis("pretty", report.diagnosis, view));
       if (report.diagnosis?.status === "fail") return "stop";
-      ctx.out.progress(
+      host.out.progress(
         `${report.diagnosis ? "the pipeline diagnosis found no failure" : "no diagnosis"}; still waiting for job ${submitted.id} until the deadline (${formatDuration(timing.timeoutMs)})`,
       );
       return "continue";
     },
   };
-  const result = await followWithLiveLine(ctx, session, submitted.id, { ...timing, startedAt, initial: submitted }, stuck);
+  const result = await followWithLiveLine(host, session, submitted.id, { ...timing, startedAt, initial: submitted }, stuck);
   report.outcome = result.outcome;
   report.last = result.last;
   report.elapsedMs = result.elapsedMs;
@@ -152,13 +156,13 @@ export async function runSmoke(ctx: CommandContext, flags: SmokeFlags, deps: Smo
 
   if (format === "pretty") {
     if ((result.outcome === "completed" || result.outcome === "failed") && result.last) {
-      ctx.out.result(renderFinishedPretty(result.last, result.elapsedMs, ctx.out.chalk, undefined));
+      host.out.result(renderFinishedPretty(result.last, result.elapsedMs, host.out.chalk, undefined));
     }
   } else {
-    ctx.out.result(await render());
+    host.out.result(await render());
   }
 
-  const hint = resumeHint(ctx, session, flags, submitted.id);
+  const hint = resumeHint(host, session, flags, submitted.id);
   switch (result.outcome) {
     case "completed":
       return ExitCode.Ok;
@@ -176,32 +180,25 @@ export async function runSmoke(ctx: CommandContext, flags: SmokeFlags, deps: Smo
   }
 }
 
-/**
- * The context the diagnosis runs with: the same, except that its AWS calls get their own
- * deadline (60s at most) rather than the wait's (--timeout, which smoke reads as the wait).
- */
-function diagnosisContext(ctx: CommandContext): CommandContext {
-  return { ...ctx, global: { ...ctx.global, awsTimeoutMs: Math.min(ctx.global.awsTimeoutMs, 60_000) } };
-}
-
 /** What rendering the diagnosis needs: the sink's colors and width, the renderer, the re-run command. */
 interface DiagnosisView {
-  ctx: CommandContext;
+  host: Host;
   renderReport: RenderReportFn | undefined;
   command: string;
 }
 
 /** `course-doctor check ...` with the pipeline flags smoke was given: how to re-run the diagnosis alone. */
-function checkCommand(ctx: CommandContext, flags: PipelineFlags): string {
+function checkCommand(host: Host, flags: PipelineFlags): string {
   const parts = ["course-doctor", "check"];
   const add = (flag: string, value: string | undefined) => {
     if (value !== undefined) parts.push(flag, value);
   };
-  add("--config", ctx.global.config);
-  add("--env", ctx.global.env);
-  add("--profile", ctx.global.profile);
-  add("--region", ctx.global.region);
-  add("--endpoint-url", ctx.global.endpointUrl);
+  const given = host.settings.globals;
+  add("--config", given.config);
+  add("--env", given.env);
+  add("--profile", given.profile);
+  add("--region", given.region);
+  add("--endpoint-url", given.endpointUrl);
   add("--bus", flags.bus);
   add("--rule", flags.rule);
   add("--function", flags.function);
@@ -221,11 +218,11 @@ async function renderDiagnosis(format: "pretty" | "markdown" | "junit", diagnosi
     try {
       render = await loadRenderReport();
     } catch (error) {
-      view.ctx.out.debug(`the report renderer could not be loaded (${(error as Error).message}); using a plain summary`);
+      view.host.out.debug(`the report renderer could not be loaded (${(error as Error).message}); using a plain summary`);
       return renderDiagnosisPlain(format, diagnosis);
     }
   }
-  return render(format, diagnosis, { chalk: view.ctx.out.chalk, columns: view.ctx.out.columns, command: view.command });
+  return render(format, diagnosis, { chalk: view.host.out.chalk, columns: view.host.out.columns, command: view.command });
 }
 
 /** A bare rendering of a diagnosis, used only when the report module cannot be loaded. */

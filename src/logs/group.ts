@@ -2,9 +2,9 @@
  * Which log group `logs` reads: the one named on the command line (a log group, a
  * function name or a Lambda ARN), or the one the configured rule's target writes to.
  */
-import { ListTargetsByRuleCommand, type Target } from "@aws-sdk/client-eventbridge";
 import type { Aws } from "../aws/clients.js";
-import { classifyAwsError, reachHint } from "../aws/errors.js";
+import { failed, reachHint, type AwsFailure } from "../aws/errors.js";
+import { EventBridgeService, type Target } from "../aws/services/events.js";
 import { AwsAccessError, UsageError } from "../errors.js";
 import { busNameOf, lambdaFunctionOf, logGroupOf, logGroupOfTarget, parseArn } from "../model/arn.js";
 
@@ -39,16 +39,11 @@ export function groupOfArgument(text: string, option = "the argument"): string {
 
 /** The log group of the rule's target; a usage error when there is not exactly one. */
 export async function groupOfRule(aws: Aws, bus: string, rule: string): Promise<string> {
-  const targets: Target[] = [];
+  let targets: Target[];
   try {
-    let next: string | undefined;
-    do {
-      const page = await aws.send("events", new ListTargetsByRuleCommand({ Rule: rule, EventBusName: bus, ...(next ? { NextToken: next } : {}) }));
-      targets.push(...(page.Targets ?? []));
-      next = page.NextToken;
-    } while (next);
+    targets = await new EventBridgeService(aws).listTargets(rule, bus);
   } catch (error) {
-    const failure = classifyAwsError(error, "events:ListTargetsByRule");
+    const failure = failed(error);
     if (failure.reason === "not-found") {
       throw new UsageError(`rule ${rule} does not exist on bus ${busNameOf(bus)}`, { hint: "name the function or log group: course-doctor logs FUNCTION|/LOG/GROUP" });
     }
@@ -68,7 +63,7 @@ export async function groupOfRule(aws: Aws, bus: string, rule: string): Promise<
 }
 
 /** The error to raise for an AWS failure `logs` cannot work around. */
-export function awsFailureError(failure: ReturnType<typeof classifyAwsError>, what: string): AwsAccessError {
+export function awsFailureError(failure: AwsFailure, what: string): AwsAccessError {
   switch (failure.reason) {
     case "access-denied":
       return new AwsAccessError(`${what}: access denied (${failure.error})`, { hint: `the caller needs ${failure.action ?? "the action named above"}` });

@@ -6,9 +6,8 @@
 import type { ChalkInstance } from "chalk";
 import { Aws } from "../aws/clients.js";
 import { ERROR_LINE } from "../model/log-lines.js";
-import { classifyAwsError } from "../aws/errors.js";
-import type { CommandContext } from "../cli/context.js";
-import { awsOptionsFor, resolvePipeline } from "../cli/pipeline-options.js";
+import { failed } from "../aws/errors.js";
+import type { Host } from "../host/host.js";
 import { CliError, ExitCode, InterruptedError, TimeoutError, UsageError } from "../errors.js";
 import { busNameOf } from "../model/arn.js";
 import { formatDuration, formatWindow } from "../util/duration.js";
@@ -27,12 +26,6 @@ export interface LogsFlags {
 
 /** The window read when neither --since nor the config's `since` says otherwise. */
 export const DEFAULT_LOGS_SINCE_MS = 15 * 60_000;
-/**
- * The AWS deadline while following: about 24 days, the longest a Node timer allows, less
- * the margin the HTTP handler adds to it for its own timers (past the limit they fire at
- * once). A follow ends with Ctrl-C, not with the command's --timeout.
- */
-const FOLLOW_TIMEOUT_MS = 2 ** 31 - 1 - 60_000;
 
 /** One event as `--format json` prints it (one object per line). */
 export interface LogLineJson {
@@ -53,12 +46,12 @@ export function renderLogLine(event: TailEvent, chalk: ChalkInstance): string {
 }
 
 /** Runs `logs`; returns the exit code: 0 (also for "no logs yet" and Ctrl-C while following), 2 cannot run, 3 deadline, 130 Ctrl-C before the end. */
-export async function runLogs(ctx: CommandContext, argument: string | undefined, flags: LogsFlags): Promise<number> {
-  const format = ctx.format(["pretty", "json"]);
+export async function runLogs(host: Host, argument: string | undefined, flags: LogsFlags): Promise<number> {
+  const format = host.settings.formatFor(["pretty", "json"]);
   if (argument !== undefined && flags.function !== undefined && argument !== flags.function) {
     throw new UsageError(`two targets named: ${argument} and --function ${flags.function}; give one`);
   }
-  const request = await resolvePipeline(ctx, flags, { sinceMs: DEFAULT_LOGS_SINCE_MS });
+  const request = await host.settings.pipeline(flags, { sinceMs: DEFAULT_LOGS_SINCE_MS });
   const filter = flags.filter?.trim() || undefined;
   const follow = flags.follow === true;
   const named = argument ?? flags.function ?? request.function ?? undefined;
@@ -67,54 +60,55 @@ export async function runLogs(ctx: CommandContext, argument: string | undefined,
   }
   const fixedGroup = named !== undefined ? groupOfArgument(named, argument !== undefined ? "the argument" : "--function") : undefined;
 
-  const awsOptions = awsOptionsFor(ctx, request);
+  const awsOptions = await host.settings.awsOptions(host.signal);
   const aws = new Aws(awsOptions);
-  const readAws = follow ? new Aws({ ...awsOptions, timeoutMs: FOLLOW_TIMEOUT_MS }) : aws;
+  // A follow ends with Ctrl-C, not with the command's --timeout.
+  const readAws = follow ? new Aws({ ...awsOptions, timeoutMs: Infinity }) : aws;
   try {
     let group = fixedGroup;
     if (group === undefined) {
-      ctx.out.debug(`reading the targets of rule ${request.rule} on bus ${busNameOf(request.bus)}`);
+      host.out.debug(`reading the targets of rule ${request.rule} on bus ${busNameOf(request.bus)}`);
       group = await groupOfRule(aws, request.bus, request.rule!);
-      ctx.out.debug(`log group ${group} (the target of rule ${request.rule})`);
+      host.out.debug(`log group ${group} (the target of rule ${request.rule})`);
     }
     const window = `the last ${formatWindow(request.sinceMs)}`;
-    const print = format === "json" ? (event: TailEvent) => ctx.out.result(JSON.stringify(logLineJson(event))) : (event: TailEvent) => ctx.out.result(renderLogLine(event, ctx.out.chalk));
+    const print = format === "json" ? (event: TailEvent) => host.out.result(JSON.stringify(logLineJson(event))) : (event: TailEvent) => host.out.result(renderLogLine(event, host.out.chalk));
     const logGroup = group;
     let announced = false;
     const result = await tailLogGroup(readAws, logGroup, {
       startTime: Date.now() - request.sinceMs,
       filter,
       follow,
-      signal: ctx.signal,
+      signal: host.signal,
       onEvent: print,
       onMissing: () =>
-        ctx.out.progress(
+        host.out.progress(
           `no logs yet: log group ${logGroup} does not exist${logGroup.startsWith("/aws/lambda/") ? " (the function has not run, or not logged, yet)" : ""}${follow ? "; waiting for it (Ctrl-C to stop)" : ""}`,
         ),
       onMode: (mode, reason) => {
-        ctx.out.debug(mode === "live-tail" ? `following with ${reason}` : `following without Live Tail: ${reason}`);
-        if (!announced) ctx.out.progress(`following ${logGroup}${filter ? ` (filter ${filter})` : ""}… (Ctrl-C to stop)`);
+        host.out.debug(mode === "live-tail" ? `following with ${reason}` : `following without Live Tail: ${reason}`);
+        if (!announced) host.out.progress(`following ${logGroup}${filter ? ` (filter ${filter})` : ""}… (Ctrl-C to stop)`);
         announced = true;
       },
-      onNote: (text) => ctx.out.debug(text),
-      onWarning: (text) => ctx.out.warn(text),
+      onNote: (text) => host.out.debug(text),
+      onWarning: (text) => host.out.warn(text),
     });
     if (result.interrupted) {
       if (follow) return ExitCode.Ok;
       throw new InterruptedError("interrupted");
     }
     if (!follow && result.groupExists && result.events === 0) {
-      ctx.out.progress(`no log lines in ${logGroup} in ${window}${filter ? ` matching ${filter}` : ""}`);
+      host.out.progress(`no log lines in ${logGroup} in ${window}${filter ? ` matching ${filter}` : ""}`);
     }
     return ExitCode.Ok;
   } catch (error) {
-    if (ctx.signal.aborted) {
+    if (host.signal.aborted) {
       if (follow) return ExitCode.Ok;
       throw new InterruptedError("interrupted");
     }
     if (error instanceof CliError) throw error;
-    const failure = classifyAwsError(error, "logs:FilterLogEvents");
-    if (failure.reason === "timeout") throw new TimeoutError(`reading the logs was cut by the deadline (--timeout ${formatDuration(ctx.global.awsTimeoutMs)})`);
+    const failure = failed(error);
+    if (failure.reason === "timeout") throw new TimeoutError(`reading the logs was cut by the deadline (--timeout ${formatDuration(awsOptions.timeoutMs)})`);
     throw awsFailureError(failure, "cannot read the logs");
   } finally {
     aws.destroy();

@@ -5,10 +5,10 @@
  * group). Shared by `logs` and, later, `probe`. Nothing is printed here: events, the mode
  * in use and notes reach the caller through callbacks.
  */
-import { DescribeLogGroupsCommand, FilterLogEventsCommand, StartLiveTailCommand, type LiveTailSessionLogEvent, type StartLiveTailResponseStream } from "@aws-sdk/client-cloudwatch-logs";
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { Aws } from "../aws/clients.js";
-import { classifyAwsError } from "../aws/errors.js";
+import { failed } from "../aws/errors.js";
+import type { LiveTailSessionLogEvent, StartLiveTailResponseStream } from "../aws/services/logs.js";
+import { servicesOf, type Services } from "../aws/services/index.js";
 import { formatDuration } from "../util/duration.js";
 import { realTimer, type Timer } from "../util/poll.js";
 import { localFilterFor } from "./filter.js";
@@ -87,6 +87,7 @@ export async function tailLogGroup(aws: Aws, group: string, options: TailOptions
 }
 
 class TailState {
+  private readonly services: Services;
   private readonly matches: (message: string) => boolean;
   private readonly timer: Timer;
   /** Newest timestamp read so far; polls start a little before it. */
@@ -105,6 +106,7 @@ class TailState {
     private readonly group: string,
     private readonly options: TailOptions,
   ) {
+    this.services = servicesOf(aws);
     this.matches = localFilterFor(options.filter);
     this.timer = options.timer ?? realTimer;
     this.cursor = options.startTime;
@@ -149,35 +151,25 @@ class TailState {
   /** Reads the lines since the cursor and emits the new ones; false when the group does not exist. */
   private async fetchNew(): Promise<boolean> {
     const startTime = Math.max(this.options.startTime, this.cursor - LATE_MS);
-    let nextToken: string | undefined;
     try {
-      do {
-        const page = await this.aws.send(
-          "logs",
-          new FilterLogEventsCommand({
-            logGroupName: this.group,
-            startTime,
-            ...(this.options.filter ? { filterPattern: this.options.filter } : {}),
-            ...(nextToken ? { nextToken } : {}),
-          }),
-          // A stalled connection fails this poll (and the next one retries) instead of hanging the follow.
-          { timeoutMs: this.options.callTimeoutMs ?? POLL_CALL_TIMEOUT_MS },
-        );
-        for (const raw of page.events ?? []) {
-          const event = this.toEvent(raw.timestamp ?? raw.ingestionTime, raw.logStreamName, raw.message);
-          const key = contentKey(event);
-          if (raw.eventId !== undefined) {
-            if (this.polledIds.has(raw.eventId)) continue;
-            this.polledIds.set(raw.eventId, event.timestamp);
-          }
-          if (this.liveKeys.has(key)) continue;
-          this.polledKeys.set(key, event.timestamp);
-          this.emit(event);
+      const events = await this.services.logs.filterLogEvents(
+        { group: this.group, startTime, filterPattern: this.options.filter },
+        // A stalled connection fails this poll (and the next one retries) instead of hanging the follow.
+        { timeoutMs: this.options.callTimeoutMs ?? POLL_CALL_TIMEOUT_MS, stop: () => this.aborted },
+      );
+      for (const raw of events) {
+        const event = this.toEvent(raw.timestamp ?? raw.ingestionTime, raw.logStreamName, raw.message);
+        const key = contentKey(event);
+        if (raw.eventId !== undefined) {
+          if (this.polledIds.has(raw.eventId)) continue;
+          this.polledIds.set(raw.eventId, event.timestamp);
         }
-        nextToken = page.nextToken;
-      } while (nextToken && !this.aborted);
+        if (this.liveKeys.has(key)) continue;
+        this.polledKeys.set(key, event.timestamp);
+        this.emit(event);
+      }
     } catch (error) {
-      if (classifyAwsError(error, "logs:FilterLogEvents").reason === "not-found" && !this.aborted) {
+      if (failed(error).reason === "not-found" && !this.aborted) {
         if (!this.missingNoted && !this.missingReported) this.options.onMissing?.();
         this.missingNoted = true;
         this.missingReported = true;
@@ -224,7 +216,7 @@ class TailState {
         lastProblem = undefined;
       } catch (error) {
         if (this.aborted) return;
-        const failure = classifyAwsError(error, "logs:FilterLogEvents");
+        const failure = failed(error);
         if (failure.reason === "access-denied" || failure.reason === "no-credentials") throw error;
         // The client's own deadline passed: every further call would fail the same way.
         if (this.aws.signal.aborted) throw error;
@@ -249,11 +241,7 @@ class TailState {
       const sessionStarted = Date.now();
       let stream: AsyncIterable<StartLiveTailResponseStream> | undefined;
       try {
-        const out = await this.aws.send(
-          "logs",
-          new StartLiveTailCommand({ logGroupIdentifiers: [arn], ...(this.options.filter ? { logEventFilterPattern: this.options.filter } : {}) }),
-        );
-        stream = out.responseStream;
+        stream = await this.services.logs.startLiveTail([arn], this.options.filter);
       } catch (error) {
         if (this.aborted) return { ended: true };
         return { ended: false, reason: `Live Tail is not available (${liveTailProblem(error)})` };
@@ -331,21 +319,20 @@ class TailState {
   /** The log group's ARN (Live Tail takes ARNs): from DescribeLogGroups, else built from the caller's account. */
   private async groupArn(): Promise<string | { reason: string }> {
     try {
-      const out = await this.aws.send("logs", new DescribeLogGroupsCommand({ logGroupNamePrefix: this.group }));
-      const found = (out.logGroups ?? []).find((g) => g.logGroupName === this.group);
+      const found = (await this.services.logs.describeLogGroups(this.group)).find((g) => g.logGroupName === this.group);
       const arn = found?.logGroupArn ?? found?.arn?.replace(/:\*$/, "");
       if (arn) return arn;
     } catch (error) {
       if (this.aborted) return { reason: "interrupted" };
-      this.options.onNote?.(`DescribeLogGroups failed (${classifyAwsError(error, "logs:DescribeLogGroups").error}); building the log group ARN from the caller's account`);
+      this.options.onNote?.(`DescribeLogGroups failed (${failed(error).error}); building the log group ARN from the caller's account`);
     }
     try {
-      const [who, region] = await Promise.all([this.aws.send("sts", new GetCallerIdentityCommand({})), this.aws.region()]);
-      const partition = /^arn:([^:]+):/.exec(who.Arn ?? "")?.[1] ?? "aws";
-      if (who.Account) return `arn:${partition}:logs:${region}:${who.Account}:log-group:${this.group}`;
+      const who = await this.services.sts.getCallerIdentity();
+      const partition = /^arn:([^:]+):/.exec(who.arn)?.[1] ?? "aws";
+      if (who.account !== "unknown") return `arn:${partition}:logs:${this.aws.region}:${who.account}:log-group:${this.group}`;
       return { reason: "the log group's ARN is unknown (no account from GetCallerIdentity)" };
     } catch (error) {
-      return { reason: `the log group's ARN is unknown (${classifyAwsError(error, "sts:GetCallerIdentity").error})` };
+      return { reason: `the log group's ARN is unknown (${failed(error).error})` };
     }
   }
 }
@@ -356,7 +343,7 @@ function contentKey(event: TailEvent): string {
 
 /** Why StartLiveTail could not be used, in a few words (AccessDenied names the action). */
 function liveTailProblem(error: unknown): string {
-  const failure = classifyAwsError(error, "logs:StartLiveTail");
+  const failure = failed(error);
   return failure.reason === "access-denied" ? `${failure.error}; needs ${failure.action ?? "logs:StartLiveTail"}` : failure.error;
 }
 

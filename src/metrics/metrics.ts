@@ -7,11 +7,12 @@
  * the same way `check` reads them.
  */
 import type { ChalkInstance } from "chalk";
-import { collectRuleMetrics, FUNCTION_METRICS, RULE_METRICS } from "../aws/collect.js";
+import { FUNCTION_METRICS, RULE_METRICS } from "../collect/metrics.js";
+import { collectRuleMetrics } from "../collect/snapshot.js";
 import { dimensionsLabel, findSeries, MIN_TRUSTED_WINDOW_MS, ruleDimensions } from "../checks/metrics-support.js";
 import { formatWindow } from "../util/duration.js";
-import type { CommandContext } from "../cli/context.js";
-import { resolvePipeline, type PipelineFlags } from "../cli/pipeline-options.js";
+import type { Host } from "../host/host.js";
+import type { PipelineFlags } from "../settings/resolve.js";
 import { UsageError } from "../errors.js";
 import { requireReachable, withSession } from "../inspect/session.js";
 import { busNameOf } from "../model/arn.js";
@@ -200,16 +201,16 @@ function sparkWidth(columns: number): number {
 }
 
 /** Runs `metrics`; returns the exit code. */
-export async function runMetrics(ctx: CommandContext, nameArg: string | undefined, flags: MetricsFlags): Promise<number> {
-  const format = ctx.format(["pretty", "json"]);
-  const request = await resolvePipeline(ctx, flags, { sinceMs: 3 * 3_600_000 });
+export async function runMetrics(host: Host, nameArg: string | undefined, flags: MetricsFlags): Promise<number> {
+  const format = host.settings.formatFor(["pretty", "json"]);
+  const request = await host.settings.pipeline(flags, { sinceMs: 3 * 3_600_000 });
   const name = nameArg ?? request.rule;
   if (name === null || name === "") throw new UsageError('name the rule: course-doctor metrics RULE (or --rule, or "rule" in the config file)');
   if (nameArg !== undefined && flags.rule !== undefined && nameArg !== flags.rule) throw new UsageError(`two rules named: ${nameArg} and --rule ${flags.rule}; give one`);
   const periodSeconds = resolvePeriod(flags.period, request.sinceMs);
   const busName = busNameOf(request.bus);
-  ctx.out.progress(`reading metrics of rule ${name} on bus ${busName} for the last ${formatWindow(request.sinceMs)}…`);
-  const view = await withSession(ctx, request, async (session): Promise<MetricsView> => {
+  host.out.progress(`reading metrics of rule ${name} on bus ${busName} for the last ${formatWindow(request.sinceMs)}…`);
+  const view = await withSession(host, async (session): Promise<MetricsView> => {
     const collected = await collectRuleMetrics(session, { bus: request.bus, rule: name, function: request.function, sinceMs: request.sinceMs, periodSeconds });
     requireReachable(collected.identity);
     const base = { schemaVersion: 1 as const, rule: name, bus: busName, region: collected.identity.ok ? collected.identity.value.region : null, periodSeconds };
@@ -227,6 +228,6 @@ export async function runMetrics(ctx: CommandContext, nameArg: string | undefine
     const rows = metricRows(metrics, collected.rule.ok ? collected.rule.value : null, name, busName, collected.lambdaTargets);
     return { ...base, start: metrics.start, end: metrics.end, rows, error: null, interpretation: interpret(rows, Date.parse(metrics.end) - Date.parse(metrics.start)) };
   });
-  ctx.out.result(format === "json" ? JSON.stringify(view, null, 2) : renderMetricsPretty(view, ctx.out.chalk, ctx.out.columns));
+  host.out.result(format === "json" ? JSON.stringify(view, null, 2) : renderMetricsPretty(view, host.out.chalk, host.out.columns));
   return metricsExitCode(view);
 }

@@ -21,6 +21,7 @@ export const FINDING_IDS = [
   "metrics.errors",
   "logs.errors",
   "probe.accepted",
+  "probe.matched",
   "probe.delivered",
 ] as const;
 
@@ -49,10 +50,28 @@ export interface Finding {
   subject?: string;
 }
 
-/** The overall verdict of a diagnosis. */
-export type DiagnosisStatus = "pass" | "warn" | "fail";
+/**
+ * The overall verdict of a diagnosis. fail: a root cause was found. unknown: nothing
+ * failed, but a check the verdict rests on could not run — could not tell, never
+ * "healthy". pass/warn: the chain was read (warn: a peripheral check warned or could not run).
+ */
+export type DiagnosisStatus = "pass" | "warn" | "fail" | "unknown";
 
-/** The first failing finding in causal order. */
+/**
+ * The checks a verdict rests on: when one of them could not run and nothing failed, the
+ * pipeline could not be diagnosed (DESIGN.md, "Three outcomes").
+ */
+export const VERDICT_CHECKS: readonly FindingId[] = [
+  "aws.access",
+  "bus.exists",
+  "rule.exists",
+  "rule.state",
+  "targets.present",
+  "target.exists",
+  "target.permission",
+];
+
+/** The first failing finding in causal order (or, for `unknown`, the first check the verdict rests on that could not run). */
 export interface RootCause {
   id: FindingId;
   title: string;
@@ -72,6 +91,11 @@ export interface Diagnosis {
   schemaVersion: 1;
   status: DiagnosisStatus;
   rootCause: RootCause | null;
+  /**
+   * Set when the status is `unknown`: the first check the verdict rests on that could not
+   * run, why, and what to do. Null otherwise.
+   */
+  blockedBy: RootCause | null;
   findings: Finding[];
   target: DiagnosisTarget;
   durationMs: number;

@@ -21,7 +21,18 @@ export type CollectFailureReason =
  */
 export type Collected<T> =
   | { ok: true; value: T }
-  | { ok: false; reason: CollectFailureReason; error: string; action?: string };
+  | {
+      ok: false;
+      reason: CollectFailureReason;
+      /** One line for people: the service, its HTTP status, error code and message. */
+      error: string;
+      /** The IAM action of the read (for a denial: the one refused). */
+      action?: string;
+      /** The HTTP status the service answered with. */
+      status?: number;
+      /** The service's error code. */
+      code?: string;
+    };
 
 /** What the user asked about (flags and config, normalised). */
 export interface SnapshotRequest {
@@ -39,6 +50,8 @@ export interface SnapshotRequest {
   sinceMs: number;
   /** The endpoint when not AWS itself (an emulator), else null. */
   endpoint: string | null;
+  /** The AWS profile the run used (fixes name it, so they run against the same account). */
+  profile?: string;
 }
 
 export interface Identity {

@@ -1,11 +1,10 @@
-/** `probe`: send a marked copy of the application's event and look for evidence of delivery. */
+/** `probe`: send a marked copy of the application's event and look for evidence that it arrived. */
 import { Aws } from "../aws/clients.js";
-import type { CommandContext } from "../cli/context.js";
-import { awsOptionsFor, resolvePipeline, type PipelineFlags, type PipelineRequest } from "../cli/pipeline-options.js";
-import { diagnose, exitCodeFor } from "../diagnose.js";
-import { ExitCode, InterruptedError } from "../errors.js";
+import { diagnose } from "../diagnose.js";
+import { ExitCode } from "../errors.js";
+import type { Host } from "../host/host.js";
 import { renderReport } from "../report/index.js";
-import { requireDuration } from "../util/duration.js";
+import type { PipelineFlags, PipelineRequest } from "../settings/resolve.js";
 import { cleanupLeftovers, probePipeline, type ProbeResult } from "./probe.js";
 
 export interface ProbeFlags extends PipelineFlags {
@@ -14,64 +13,77 @@ export interface ProbeFlags extends PipelineFlags {
   cleanup?: boolean;
 }
 
-/** Runs `probe`; returns the exit code: 0 delivered, 1 not accepted / not delivered, 2 bad input, 3 no evidence before the deadline, 130 Ctrl-C. */
-export async function runProbe(ctx: CommandContext, flags: ProbeFlags): Promise<number> {
-  const format = ctx.format(["pretty", "json", "markdown", "junit"]);
+/** How long a cleanup's calls may take, whatever the probe's own deadline. */
+const CLEANUP_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs `probe`; returns the exit code: 0 delivered (or, for a target no log can show,
+ * matched), 1 not accepted or not matched, 2 bad input or PutEvents could not be called,
+ * 3 no evidence before the deadline, 130 Ctrl-C.
+ */
+export async function runProbe(host: Host, flags: ProbeFlags): Promise<number> {
+  const format = host.settings.formatFor(["pretty", "json", "markdown", "junit"]);
   const started = Date.now();
-  const request = await resolvePipeline(ctx, flags);
+  const request = await host.settings.pipeline(flags);
   if (flags.cleanup) {
-    const removed = await withProbeClients(ctx, request, 0, (_aws, cleanupAws) => cleanupLeftovers(cleanupAws, request.bus, request.rule));
-    ctx.out.result(removed.length === 0 ? "nothing to clean up" : removed.map((line) => `removed ${line}`).join("\n"));
+    const removed = await withProbeClients(host, 0, (_aws, cleanupAws) => cleanupLeftovers(cleanupAws(), request.bus, request.rule));
+    host.out.result(removed.length === 0 ? "nothing to clean up" : removed.map((line) => `removed ${line}`).join("\n"));
     return ExitCode.Ok;
   }
-  const { result, region, endpoint } = await sendProbe(ctx, request, flags);
+  const { result, region, endpoint } = await sendProbe(host, request, flags);
   const notes = [...result.notes];
   if (endpoint) notes.push(`AWS calls went to ${endpoint}, not to AWS itself.`);
   const diagnosis = diagnose(result.findings, { target: { region, account: null, bus: request.bus, rule: request.rule }, durationMs: Date.now() - started, strict: request.strict, notes });
-  ctx.out.result(renderReport(format, diagnosis, { chalk: ctx.out.chalk, columns: ctx.out.columns, command: ctx.commandLine }));
+  host.out.result(renderReport(format, diagnosis, { chalk: host.out.chalk, columns: host.out.columns, command: host.commandLine, strict: request.strict }));
+  if (diagnosis.status === "fail") return ExitCode.Problems;
+  if (result.findings.some((f) => f.status === "error")) return ExitCode.CannotRun;
   if (result.timedOut) return ExitCode.TimedOut;
-  const delivered = result.findings.find((f) => f.id === "probe.delivered");
-  return delivered?.status === "pass" ? exitCodeFor(diagnosis, { strict: request.strict }) : ExitCode.Problems;
+  return ExitCode.Ok;
 }
 
 /** How long to wait for evidence: --probe-timeout, else --timeout, else the config's probeTimeout, else 60s. */
-export async function probeTimeoutMs(ctx: CommandContext, flags: Pick<ProbeFlags, "probeTimeout">): Promise<number> {
-  const { settings } = await ctx.config();
-  if (flags.probeTimeout !== undefined) return requireDuration(flags.probeTimeout, "--probe-timeout");
-  if (ctx.global.timeout !== undefined) return ctx.global.awsTimeoutMs;
-  if (settings.probeTimeout !== undefined) return requireDuration(settings.probeTimeout, "probeTimeout (config)");
-  return 60_000;
+async function probeTimeoutMs(host: Host, flags: Pick<ProbeFlags, "probeTimeout">): Promise<number> {
+  const settings = await host.settings.fileSettings();
+  if (flags.probeTimeout === undefined && host.settings.timeoutFlag !== undefined) return host.settings.timeoutMs(60_000);
+  return host.settings.duration(flags.probeTimeout, "--probe-timeout", settings.probeTimeout, "probeTimeout", 60_000);
 }
 
 /**
  * Sends the probe for `probe` and `check --probe` and waits for evidence; Ctrl-C stops the
  * wait and still removes what --trace added (then throws InterruptedError).
  */
-export async function sendProbe(ctx: CommandContext, request: PipelineRequest, flags: Pick<ProbeFlags, "probeTimeout" | "trace">): Promise<{ result: ProbeResult; region: string | null; endpoint: string | null }> {
-  const timeoutMs = await probeTimeoutMs(ctx, flags);
-  return withProbeClients(ctx, request, timeoutMs, async (aws, cleanupAws) => {
+export async function sendProbe(host: Host, request: PipelineRequest, flags: Pick<ProbeFlags, "probeTimeout" | "trace">): Promise<{ result: ProbeResult; region: string; endpoint: string | null }> {
+  const timeoutMs = await probeTimeoutMs(host, flags);
+  return withProbeClients(host, timeoutMs, async (aws, cleanupAws) => {
     const result = await probePipeline(aws, request, {
       timeoutMs,
       trace: flags.trace === true,
-      signal: ctx.signal,
+      signal: host.signal,
       cleanupAws,
-      log: (line) => ctx.out.progress(line),
-      debug: (line) => ctx.out.debug(line),
+      log: (line) => host.out.progress(line),
+      debug: (line) => host.out.debug(line),
     });
-    if (result.interrupted) throw new InterruptedError("interrupted: probe stopped (temporary trace resources removed)");
-    return { result, region: await aws.region().catch(() => null), endpoint: aws.endpoint };
+    return { result, region: aws.region, endpoint: aws.endpoint };
   });
 }
 
-/** Calls get the wait plus time for the sends around it; cleanup gets its own client, untouched by Ctrl-C. */
-async function withProbeClients<T>(ctx: CommandContext, request: PipelineRequest, timeoutMs: number, use: (aws: Aws, cleanupAws: Aws) => Promise<T>): Promise<T> {
-  const awsOptions = awsOptionsFor(ctx, request);
+/**
+ * Calls get the wait plus time for the sends around it; cleanup gets its own client,
+ * made when cleanup starts (its deadline starts then) and untouched by Ctrl-C.
+ */
+async function withProbeClients<T>(host: Host, timeoutMs: number, use: (aws: Aws, cleanupAws: () => Aws) => Promise<T>): Promise<T> {
+  const awsOptions = await host.settings.awsOptions(host.signal);
   const aws = new Aws({ ...awsOptions, timeoutMs: timeoutMs + 30_000 });
-  const cleanupAws = new Aws({ ...awsOptions, timeoutMs: 30_000, interrupt: undefined });
+  const cleaners: Aws[] = [];
+  const cleanupAws = () => {
+    const cleaner = new Aws({ ...awsOptions, timeoutMs: CLEANUP_TIMEOUT_MS, interrupt: undefined });
+    cleaners.push(cleaner);
+    return cleaner;
+  };
   try {
     return await use(aws, cleanupAws);
   } finally {
     aws.destroy();
-    cleanupAws.destroy();
+    for (const cleaner of cleaners) cleaner.destroy();
   }
 }

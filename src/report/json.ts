@@ -1,6 +1,6 @@
 // The machine-readable document of DESIGN.md ("`check`"). Keys are written in one fixed
 // order and every finding has the same keys, so scripts and diffs can rely on the shape.
-import type { Diagnosis, DiagnosisSet, Finding } from "../model/finding.js";
+import type { Diagnosis, DiagnosisSet, Finding, RootCause } from "../model/finding.js";
 import { countFindings } from "./text.js";
 
 /** One finding as the JSON document shows it: absent fields are null, never missing. */
@@ -21,10 +21,8 @@ export function diagnosisToJson(diagnosis: Diagnosis): Record<string, unknown> {
   return {
     schemaVersion: diagnosis.schemaVersion,
     status: diagnosis.status,
-    rootCause:
-      diagnosis.rootCause === null
-        ? null
-        : { id: diagnosis.rootCause.id, title: diagnosis.rootCause.title, fix: diagnosis.rootCause.fix ?? null },
+    rootCause: causeJson(diagnosis.rootCause),
+    blockedBy: causeJson(diagnosis.blockedBy ?? null),
     findings: diagnosis.findings.map(findingToJson),
     target: { region: target.region ?? null, account: target.account ?? null, bus: target.bus, rule: target.rule ?? null },
     durationMs: diagnosis.durationMs,
@@ -32,6 +30,10 @@ export function diagnosisToJson(diagnosis: Diagnosis): Record<string, unknown> {
     summary: countFindings(diagnosis.findings),
     notes: [...(diagnosis.notes ?? [])],
   };
+}
+
+function causeJson(cause: RootCause | null): Record<string, unknown> | null {
+  return cause === null ? null : { id: cause.id, title: cause.title, fix: cause.fix ?? null };
 }
 
 function findingToJson(finding: Finding): FindingJson {

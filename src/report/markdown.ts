@@ -21,7 +21,8 @@ export interface MarkdownOptions {
 }
 
 const ICON: Record<FindingStatus, string> = { pass: "✅", warn: "⚠️", fail: "❌", skip: "⏭️", error: "❓" };
-const VERDICT: Record<Diagnosis["status"], string> = { pass: "healthy", warn: "healthy, with warnings", fail: "broken" };
+const VERDICT: Record<Diagnosis["status"], string> = { pass: "healthy", warn: "healthy, with warnings", fail: "broken", unknown: "could not be diagnosed" };
+const VERDICT_ICON: Record<Diagnosis["status"], string> = { pass: "✅", warn: "⚠️", fail: "❌", unknown: "❓" };
 const MAX_EVIDENCE_VALUE = 300;
 
 /** Escapes text for Markdown prose: nothing in it becomes markup, HTML or a link. */
@@ -112,9 +113,13 @@ function summaryParagraph(diagnosis: Diagnosis): string {
   const total = diagnosis.findings.length;
   const sentences: string[] = [];
   const root = diagnosis.rootCause;
+  const blocker = diagnosis.blockedBy;
   if (root !== null) {
     sentences.push(`Events for ${pipelineName(diagnosis)} do not get through.`);
     sentences.push(sentence(`The root cause is ${codeSpan(root.id)}: ${escapeMarkdown(root.title)}`));
+  } else if (blocker !== null) {
+    sentences.push(`${pipelineName(diagnosis)[0]!.toUpperCase()}${pipelineName(diagnosis).slice(1)} could not be diagnosed: nothing failed, but a check the verdict rests on could not run.`);
+    sentences.push(sentence(`${codeSpan(blocker.id)}: ${escapeMarkdown(blocker.title)}`));
   } else if (total === 0) {
     sentences.push(`No check of ${pipelineName(diagnosis)} ran, so nothing is known about it yet.`);
   } else if (counts.fail > 0 || diagnosis.status === "fail") {
@@ -150,7 +155,7 @@ function renderBody(diagnosis: Diagnosis, options: MarkdownOptions, level: numbe
   const rootFinding = rootCauseFinding(diagnosis);
 
   const target = diagnosis.target;
-  const meta = [`**Verdict:** ${diagnosis.status === "pass" ? "✅" : diagnosis.status === "warn" ? "⚠️" : "❌"} ${VERDICT[diagnosis.status]}`];
+  const meta = [`**Verdict:** ${VERDICT_ICON[diagnosis.status]} ${VERDICT[diagnosis.status]}`];
   if (target.region !== null) meta.push(`**Region:** ${codeSpan(target.region)}`);
   if (target.account !== null) meta.push(`**Account:** ${codeSpan(target.account)}`);
   meta.push(`**Checks:** ${summaryParts(counts).map((part) => part.text).join(" · ")}`);
@@ -164,6 +169,12 @@ function renderBody(diagnosis: Diagnosis, options: MarkdownOptions, level: numbe
     section.push("");
     if (root.fix) section.push("**Fix:**", "", ...renderFix(root.fix));
     else section.push("No fix is known for this finding; the evidence below is what to go on.");
+    blocks.push(section);
+  }
+  const blocker = diagnosis.blockedBy;
+  if (blocker !== null) {
+    const section = [heading(level, "Why it could not be diagnosed"), "", `**${codeSpan(blocker.id)}** — ${escapeMarkdown(blocker.title)}`, ""];
+    if (blocker.fix) section.push("**What to do:**", "", ...renderFix(blocker.fix));
     blocks.push(section);
   }
 
@@ -270,8 +281,13 @@ export function renderMarkdown(raw: Diagnosis, options: MarkdownOptions): string
 export function renderMarkdownSet(raw: DiagnosisSet, options: MarkdownOptions): string {
   const set = { ...raw, bus: plainText(raw.bus), rules: raw.rules.map(plainDiagnosis) };
   const failing = set.rules.filter((rule) => rule.status === "fail").length;
+  const unknown = set.rules.filter((rule) => rule.status === "unknown").length;
   const warning = set.rules.filter((rule) => rule.status === "warn").length;
-  const verdict = failing > 0 ? `${failing} of ${set.rules.length} broken` : warning > 0 ? `${warning} of ${set.rules.length} with warnings` : "all healthy";
+  const verdict = [
+    failing > 0 ? `${failing} of ${set.rules.length} broken` : null,
+    unknown > 0 ? `${unknown} of ${set.rules.length} could not be diagnosed` : null,
+    failing === 0 && unknown === 0 && warning > 0 ? `${warning} of ${set.rules.length} with warnings` : null,
+  ].filter(Boolean).join(", ") || "all healthy";
   const blocks: string[][] = [[heading(1, `EventBridge rules on bus ${codeSpan(set.bus)} — ${verdict}`)]];
   const meta: string[] = [];
   if (set.region !== null) meta.push(`**Region:** ${codeSpan(set.region)}`);
@@ -286,9 +302,9 @@ export function renderMarkdownSet(raw: DiagnosisSet, options: MarkdownOptions): 
     "| Rule | Verdict | Root cause |",
     "|---|---|---|",
     ...set.rules.map((rule) => {
-      const root = rule.rootCause ? `${codeSpan(rule.rootCause.id)}: ${escapeMarkdown(rule.rootCause.title)}` : "—";
-      const icon = rule.status === "pass" ? "✅" : rule.status === "warn" ? "⚠️" : "❌";
-      return `| ${tableCell(codeSpan(rule.target.rule ?? "(no rule)"))} | ${icon} ${VERDICT[rule.status]} | ${tableCell(root)} |`;
+      const cause = rule.rootCause ?? rule.blockedBy;
+      const root = cause ? `${codeSpan(cause.id)}: ${escapeMarkdown(cause.title)}` : "—";
+      return `| ${tableCell(codeSpan(rule.target.rule ?? "(no rule)"))} | ${VERDICT_ICON[rule.status]} ${VERDICT[rule.status]} | ${tableCell(root)} |`;
     }),
   ]);
   for (const rule of set.rules) {

@@ -3,7 +3,7 @@
 // The only renderer that colors, and only through the chalk instance it is handed (at
 // level 0 it writes plain text, which is what a pipe or a file gets).
 import type { ChalkInstance } from "chalk";
-import { FINDING_IDS, type Diagnosis, type DiagnosisSet, type Finding, type FindingStatus } from "../model/finding.js";
+import { type Diagnosis, type DiagnosisSet, type Finding, type FindingStatus } from "../model/finding.js";
 import {
   commandName,
   countFindings,
@@ -26,10 +26,23 @@ export interface PrettyOptions {
 
 const SYMBOL: Record<FindingStatus, string> = { pass: "✔", warn: "⚠", fail: "✖", skip: "○", error: "?" };
 
-// One id column for every report, so `check --all` sections line up with each other.
-const ID_WIDTH = Math.max(...FINDING_IDS.map((id) => id.length));
-const TITLE_INDENT = 2 + 1 + 1 + ID_WIDTH + 1;
+/**
+ * The id column: as wide as the longest id the report shows (one width for every section
+ * of `check --all`, so they line up with each other).
+ */
+interface Layout {
+  idWidth: number;
+  titleIndent: number;
+}
+
+function layoutFor(findings: readonly Finding[]): Layout {
+  const idWidth = Math.max(12, ...findings.map((finding) => finding.id.length));
+  return { idWidth, titleIndent: 2 + 1 + 1 + idWidth + 1 };
+}
+
+type LaidOut = PrettyOptions & { layout: Layout };
 const LABEL_WIDTH = "Root cause".length + 2;
+const UNKNOWN_LABEL_WIDTH = "Could not diagnose".length + 2;
 const MAX_EVIDENCE_ENTRIES = 6;
 
 function paint(chalk: ChalkInstance, status: FindingStatus, text: string): string {
@@ -54,8 +67,9 @@ function textWidth(columns: number): number {
 }
 
 /** Renders one diagnosis as the terminal checklist. */
-export function renderPretty(raw: Diagnosis, options: PrettyOptions): string {
+export function renderPretty(raw: Diagnosis, given: PrettyOptions): string {
   const diagnosis = plainDiagnosis(raw);
+  const options: LaidOut = { ...given, layout: layoutFor(diagnosis.findings) };
   const lines: string[] = [renderHeader(diagnosis, options), ""];
   lines.push(...renderFindingLines(diagnosis, options, diagnosis.findings));
   lines.push("");
@@ -75,20 +89,21 @@ function renderHeader(diagnosis: Diagnosis, options: PrettyOptions): string {
   return `${chalk.bold(commandName(options.command))}  ${where.filter((part) => part !== null).join(" · ")}`;
 }
 
-function renderFindingLines(diagnosis: Diagnosis, options: PrettyOptions, findings: readonly Finding[]): string[] {
+function renderFindingLines(diagnosis: Diagnosis, options: LaidOut, findings: readonly Finding[]): string[] {
   const lines: string[] = [];
   for (const finding of findings) lines.push(...renderFinding(diagnosis, finding, options));
   return lines;
 }
 
-function renderFinding(diagnosis: Diagnosis, finding: Finding, options: PrettyOptions): string[] {
+function renderFinding(diagnosis: Diagnosis, finding: Finding, options: LaidOut): string[] {
+  const { idWidth, titleIndent } = options.layout;
   const { chalk } = options;
   const width = textWidth(options.columns);
-  const titleWidth = Math.max(20, width - TITLE_INDENT);
-  const pad = " ".repeat(TITLE_INDENT);
+  const titleWidth = Math.max(20, width - titleIndent);
+  const pad = " ".repeat(titleIndent);
   const subject = subjectPrefix(finding);
   const titleLines = wrapText(subject ? `${subject}: ${finding.title}` : finding.title, titleWidth);
-  const idText = finding.id.padEnd(ID_WIDTH);
+  const idText = finding.id.padEnd(idWidth);
   const id = finding.status === "fail" ? chalk.bold(idText) : finding.status === "skip" ? chalk.dim(idText) : idText;
   const firstTitle = titleLines[0] ?? "";
   const shownTitle = subject && firstTitle.startsWith(`${subject}:`) ? `${chalk.cyan(subject)}${firstTitle.slice(subject.length)}` : firstTitle;
@@ -112,17 +127,18 @@ function isFirstFailureWithId(diagnosis: Diagnosis, finding: Finding): boolean {
   return diagnosis.findings.find((other) => other.id === finding.id && other.status === "fail") === finding;
 }
 
-function renderEvidence(finding: Finding, options: PrettyOptions): string[] {
+function renderEvidence(finding: Finding, options: LaidOut): string[] {
+  const { titleIndent } = options.layout;
   const { chalk } = options;
   const entries = evidenceEntries(finding.evidence);
   if (entries.length === 0) return [];
-  const pad = " ".repeat(TITLE_INDENT);
+  const pad = " ".repeat(titleIndent);
   const width = textWidth(options.columns);
   const shown = entries.slice(0, MAX_EVIDENCE_ENTRIES);
   const keyWidth = Math.min(24, Math.max(...shown.map(([key]) => key.length)));
   const lines = shown.map(([key, value]) => {
     // ARNs and names are worth a line longer than the terminal; JSON blobs are not.
-    const room = Math.max(20, width - TITLE_INDENT - keyWidth - 2);
+    const room = Math.max(20, width - titleIndent - keyWidth - 2);
     const max = typeof value === "string" ? Math.max(room, 160) : room;
     return `${pad}${chalk.dim(`${`${key}:`.padEnd(keyWidth + 1)} ${formatEvidenceValue(value, max)}`)}`;
   });
@@ -170,6 +186,22 @@ function renderVerdict(diagnosis: Diagnosis, options: PrettyOptions): string[] {
     else lines.push(...labelled("Fix", chalk.bold, LABEL_WIDTH, "no fix is known for this finding; see its detail above.", width - LABEL_WIDTH));
     return lines;
   }
+  const blocker = diagnosis.blockedBy;
+  if (blocker !== null) {
+    // Could not tell is never "healthy": say so, why, and what to do.
+    const lines = labelled("Could not diagnose", chalk.magenta.bold, UNKNOWN_LABEL_WIDTH, `${blocker.id}: ${blocker.title}`, width - UNKNOWN_LABEL_WIDTH);
+    lines.push(
+      ...labelled(
+        "",
+        chalk.bold,
+        UNKNOWN_LABEL_WIDTH,
+        "Nothing failed in what could be read, but a check the verdict rests on could not run: this is not a healthy verdict.",
+        width - UNKNOWN_LABEL_WIDTH,
+      ),
+    );
+    if (blocker.fix) lines.push(...labelled("Fix", chalk.bold, UNKNOWN_LABEL_WIDTH, blocker.fix, width - UNKNOWN_LABEL_WIDTH));
+    return lines;
+  }
   if (diagnosis.findings.length === 0) return [chalk.magenta("No check ran, so nothing is known about this pipeline.")];
   if (counts.fail > 0 || diagnosis.status === "fail") {
     // Failing without a root cause (e.g. --strict turned warnings into failures).
@@ -202,9 +234,10 @@ function labelled(label: string, style: (text: string) => string, labelWidth: nu
 }
 
 /** Renders `check --all`: one line per rule, then the details of every rule that is not healthy. */
-export function renderPrettySet(raw: DiagnosisSet, options: PrettyOptions): string {
-  const { chalk } = options;
+export function renderPrettySet(raw: DiagnosisSet, given: PrettyOptions): string {
+  const { chalk } = given;
   const set = { ...raw, bus: plainText(raw.bus), rules: raw.rules.map(plainDiagnosis) };
+  const options: LaidOut = { ...given, layout: layoutFor(set.rules.flatMap((rule) => rule.findings)) };
   const where = [set.region, set.account, `bus ${set.bus}`, `${set.rules.length} ${set.rules.length === 1 ? "rule" : "rules"}`];
   const lines: string[] = [`${chalk.bold(`${commandName(options.command)} --all`)}  ${where.filter((part) => part !== null).join(" · ")}`, ""];
   if (set.rules.length === 0) {
@@ -213,7 +246,7 @@ export function renderPrettySet(raw: DiagnosisSet, options: PrettyOptions): stri
   }
   const nameWidth = Math.min(48, Math.max(...set.rules.map((rule) => ruleName(rule).length)));
   for (const diagnosis of set.rules) {
-    const status: FindingStatus = diagnosis.status;
+    const status: FindingStatus = diagnosis.status === "unknown" ? "error" : diagnosis.status;
     lines.push(`  ${paint(chalk, status, SYMBOL[status])} ${ruleName(diagnosis).padEnd(nameWidth)}  ${ruleVerdict(diagnosis)}`);
   }
   for (const diagnosis of set.rules) {
@@ -223,7 +256,7 @@ export function renderPrettySet(raw: DiagnosisSet, options: PrettyOptions): stri
     lines.push(...renderFindingLines(diagnosis, options, shown));
     const notes = renderNotes(diagnosis.notes, options);
     if (notes.length > 0) lines.push(...notes);
-    if (diagnosis.rootCause !== null) lines.push("", ...renderVerdict(diagnosis, options));
+    if (diagnosis.rootCause !== null || diagnosis.blockedBy !== null) lines.push("", ...renderVerdict(diagnosis, options));
   }
   lines.push("", renderSetSummary(set, chalk));
   return lines.join("\n");
@@ -236,6 +269,7 @@ function ruleName(diagnosis: Diagnosis): string {
 function ruleVerdict(diagnosis: Diagnosis): string {
   const counts = countFindings(diagnosis.findings);
   if (diagnosis.rootCause !== null) return `${diagnosis.rootCause.id}: ${diagnosis.rootCause.title}`;
+  if (diagnosis.blockedBy !== null) return `could not diagnose: ${diagnosis.blockedBy.id}: ${diagnosis.blockedBy.title}`;
   const parts = summaryParts(counts).map((part) => part.text);
   if (diagnosis.status === "pass" && counts.warn === 0 && counts.error === 0) return `healthy (${parts.join(" · ")})`;
   return parts.join(" · ");
@@ -244,11 +278,13 @@ function ruleVerdict(diagnosis: Diagnosis): string {
 function renderSetSummary(set: DiagnosisSet, chalk: ChalkInstance): string {
   const failing = set.rules.filter((rule) => rule.status === "fail").length;
   const warning = set.rules.filter((rule) => rule.status === "warn").length;
-  const healthy = set.rules.length - failing - warning;
-  const unchecked = set.rules.filter((rule) => rule.findings.some((finding) => finding.status === "error")).length;
+  const unknown = set.rules.filter((rule) => rule.status === "unknown").length;
+  const healthy = set.rules.length - failing - warning - unknown;
+  const unchecked = set.rules.filter((rule) => rule.status !== "unknown" && rule.findings.some((finding) => finding.status === "error")).length;
   const parts = [`${set.rules.length} ${set.rules.length === 1 ? "rule" : "rules"}: ${healthy} healthy`];
   if (warning > 0) parts.push(chalk.yellow(`${warning} with warnings`));
   if (failing > 0) parts.push(chalk.red(`${failing} failing`));
+  if (unknown > 0) parts.push(chalk.magenta(`${unknown} could not be diagnosed`));
   if (unchecked > 0) parts.push(chalk.magenta(`${unchecked} not fully checked`));
   return parts.join(" · ");
 }

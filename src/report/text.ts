@@ -1,7 +1,7 @@
 import { shellWord } from "../util/shell.js";
 // Text helpers shared by the renderers: counting, wrapping, telling commands from prose,
 // and showing evidence values briefly. Pure and colorless.
-import type { Diagnosis, DiagnosisStatus, Finding, FindingStatus } from "../model/finding.js";
+import type { Diagnosis, Finding, FindingStatus } from "../model/finding.js";
 
 /** The statuses in the order every summary lists them. */
 export const STATUS_ORDER: readonly FindingStatus[] = ["pass", "warn", "fail", "skip", "error"];
@@ -23,15 +23,7 @@ export function summaryParts(counts: Record<FindingStatus, number>): Array<{ sta
   return parts;
 }
 
-/** The worst of several verdicts (for a set of rules). */
-export function worstStatus(statuses: Iterable<DiagnosisStatus>): DiagnosisStatus {
-  let worst: DiagnosisStatus = "pass";
-  for (const status of statuses) {
-    if (status === "fail") return "fail";
-    if (status === "warn") worst = "warn";
-  }
-  return worst;
-}
+export { worstStatus } from "../diagnose.js";
 
 /**
  * Wraps prose to `width` on spaces, keeping the text's own line breaks. A word longer

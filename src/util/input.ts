@@ -1,7 +1,7 @@
 import { readFile } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
-import type { Io } from "../cli/io.js";
+import type { Io } from "../host/io.js";
 
 /** Text read from a command-line argument that names a file, holds inline JSON, or is `-`. */
 export interface TextInput {

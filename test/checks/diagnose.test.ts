@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { runChecks } from "../../src/checks/index.js";
-import { crossReference, diagnose, exitCodeFor, orderFindings } from "../../src/diagnose.js";
+import { crossReference, diagnose, exitCodeFor, exitCodeForAll, orderFindings, worstStatus } from "../../src/diagnose.js";
 import type { Finding, FindingId, FindingStatus } from "../../src/model/finding.js";
 import { broken } from "../fixtures/snapshot.js";
 
@@ -22,10 +22,43 @@ describe("root cause", () => {
     expect(d.status).toBe("fail");
   });
 
-  test("is null when nothing fails; warnings and errors make the status warn and exit 0", () => {
-    const d = run([f("aws.access", "pass"), f("metrics.matched", "warn"), f("target.permission", "error")]);
-    expect(d).toMatchObject({ status: "warn", rootCause: null, summary: { pass: 1, warn: 1, fail: 0, skip: 0, error: 1 } });
-    expect(exitCodeFor(d, { strict: false })).toBe(0);
+  test("is null when nothing fails; warnings and peripheral errors make the status warn and exit 0", () => {
+    const d = run([f("aws.access", "pass"), f("metrics.matched", "warn"), f("target.dlq", "error")]);
+    expect(d).toMatchObject({ status: "warn", rootCause: null, blockedBy: null, summary: { pass: 1, warn: 1, fail: 0, skip: 0, error: 1 } });
+    expect(exitCodeFor(d)).toBe(0);
+  });
+});
+
+describe("could not tell", () => {
+  test.each(["aws.access", "bus.exists", "rule.exists", "rule.state", "targets.present", "target.exists", "target.permission"] as const)(
+    "%s in error with nothing failed is unknown, exit 2, naming what blocked it",
+    (id) => {
+      const d = run([f("metrics.matched", "pass"), f(id, "error", { fix: "raise --timeout" })]);
+      expect(d).toMatchObject({ status: "unknown", rootCause: null, blockedBy: { id, title: `${id} error`, fix: "raise --timeout" } });
+      expect(exitCodeFor(d)).toBe(2);
+    },
+  );
+
+  test("a failure elsewhere still decides: fail, exit 1, nothing blocked", () => {
+    const d = run([f("rule.exists", "error"), f("publisher.bus", "fail")]);
+    expect(d).toMatchObject({ status: "fail", rootCause: { id: "publisher.bus" }, blockedBy: null });
+    expect(exitCodeFor(d)).toBe(1);
+  });
+
+  test("--strict cannot make unknown known, nor turn it into a failure", () => {
+    const d = run([f("rule.exists", "error"), f("metrics.matched", "warn")], true);
+    expect(d).toMatchObject({ status: "unknown", rootCause: null, blockedBy: { id: "rule.exists" } });
+    expect(exitCodeFor(d)).toBe(2);
+  });
+
+  test("check --all: the worst rule decides, 1 over 2 over 0", () => {
+    const ok = run([f("rule.state", "pass")]);
+    const unknown = run([f("rule.state", "error")]);
+    const broken = run([f("rule.state", "fail")]);
+    expect(exitCodeForAll([ok, unknown])).toBe(2);
+    expect(exitCodeForAll([unknown, broken, ok])).toBe(1);
+    expect(exitCodeForAll([ok, ok])).toBe(0);
+    expect(worstStatus(["pass", "unknown", "warn"])).toBe("unknown");
   });
 
   test("a fix-less root cause has fix null", () => {
@@ -48,13 +81,13 @@ describe("strict", () => {
   test("without any fail, the first warning or error is the root cause", () => {
     const d = run([f("metrics.matched", "warn"), f("target.dlq", "error"), f("rule.state", "pass")], true);
     expect(d).toMatchObject({ status: "fail", rootCause: { id: "target.dlq" } });
-    expect(exitCodeFor(d, { strict: true })).toBe(1);
+    expect(exitCodeFor(d)).toBe(1);
   });
 
   test("a clean run passes under strict too", () => {
     const d = run([f("rule.state", "pass"), f("publisher.bus", "skip")], true);
     expect(d).toMatchObject({ status: "pass", rootCause: null });
-    expect(exitCodeFor(d, { strict: true })).toBe(0);
+    expect(exitCodeFor(d)).toBe(0);
   });
 });
 
@@ -63,11 +96,13 @@ test.each([
   [[f("rule.state", "fail")], false, 1],
   [[f("rule.state", "warn")], false, 0],
   [[f("rule.state", "warn")], true, 1],
-  [[f("rule.state", "error")], false, 0],
-  [[f("rule.state", "error")], true, 1],
+  [[f("rule.state", "error")], false, 2],
+  [[f("rule.state", "error")], true, 2],
+  [[f("logs.errors", "error")], false, 0],
+  [[f("logs.errors", "error")], true, 1],
   [[f("rule.state", "skip")], true, 0],
 ] as const)("exit code %#", (findings, strict, code) => {
-  expect(exitCodeFor(run([...findings], strict), { strict })).toBe(code);
+  expect(exitCodeFor(run([...findings], strict))).toBe(code);
 });
 
 describe("cross-references", () => {

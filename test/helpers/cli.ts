@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
-import { BufferStream, type Io } from "../../src/cli/io.js";
+import { BufferStream, type Io } from "../../src/host/io.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const BIN = fileURLToPath(new URL("../../bin/course-doctor.js", import.meta.url));

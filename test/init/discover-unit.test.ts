@@ -5,7 +5,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Aws } from "../../src/aws/clients.js";
-import { CollectSession } from "../../src/aws/collect.js";
+import { CollectSession } from "../../src/collect/readers.js";
 import { discoverPipeline } from "../../src/init/discover.js";
 
 const events = mockClient(EventBridgeClient);

@@ -2,13 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import type { CommandContext, Format } from "../../src/cli/context.js";
-import { parseGlobalOptions } from "../../src/cli/context.js";
-import { BufferStream, type Io } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import { Output, resolveOutputOptions } from "../../src/cli/output.js";
-import type { Settings } from "../../src/config/schema.js";
-import { UsageError } from "../../src/errors.js";
+import type { Host } from "../../src/host/host.js";
+import { BufferStream, type Io } from "../../src/host/io.js";
+import { Output } from "../../src/host/output.js";
+import { Settings, type GlobalFlags } from "../../src/settings/resolve.js";
 import type { CliResult } from "../helpers/cli.js";
 
 /** A distinctive token: no output may ever contain it. */
@@ -56,32 +54,21 @@ export function startCli(
 }
 
 /**
- * A CommandContext without commander, for calling runSmoke and friends directly with
- * injected dependencies. `global` holds raw global option values as commander would.
+ * A Host without commander, for calling runSmoke and friends directly with injected
+ * dependencies. `global` holds the global flags as commander would parse them; the
+ * config file is read from `cwd` (pass `dirWithConfig(...)` for one).
  */
 export function testContext(
   options: {
-    global?: Record<string, unknown>;
+    global?: GlobalFlags;
     env?: Record<string, string | undefined>;
-    settings?: Settings;
+    cwd?: string;
     tty?: boolean;
     interrupt?: AbortSignal;
   } = {},
-): { ctx: CommandContext; stdout: BufferStream; stderr: BufferStream } {
+): { ctx: Host; stdout: BufferStream; stderr: BufferStream } {
   const { io, stdout, stderr } = makeIo(options);
-  const global = parseGlobalOptions(options.global ?? {}, io);
-  const out = new Output(io.stdout, io.stderr, resolveOutputOptions(io, global));
-  const ctx: CommandContext = {
-    io,
-    out,
-    global,
-    signal: io.interrupt,
-    commandLine: "course-doctor jobs",
-    config: async () => ({ path: undefined, env: undefined, settings: options.settings ?? {} }),
-    format<F extends Format>(supported: readonly F[]): F {
-      if (!(supported as readonly Format[]).includes(global.format)) throw new UsageError(`--format ${global.format} is not available for this command`);
-      return global.format as F;
-    },
-  };
+  const settings = new Settings(options.global ?? {}, io);
+  const ctx: Host = { io, out: new Output(io.stdout, io.stderr, settings.output), settings, signal: io.interrupt, commandLine: "course-doctor jobs" };
   return { ctx, stdout, stderr };
 }

@@ -50,12 +50,13 @@ describe("probe against moto", () => {
     const report = parse(result.stdout);
     expect(report.findings.map((f) => [f.id, f.status])).toEqual([
       ["probe.accepted", "pass"],
+      ["probe.matched", "pass"],
       ["probe.delivered", "pass"],
     ]);
-    expect(report.findings[1]!.evidence).toMatchObject({ logGroup: p.group, via: "target" });
+    expect(report.findings[2]!.evidence).toMatchObject({ logGroup: p.group, via: "target" });
   });
 
-  it("--trace finds the probe in its temporary log group and removes what it added", async () => {
+  it("--trace on a queue target proves the match, never the delivery: matched pass, delivered skip, exit 0", async () => {
     const p = await logsPipeline();
     // Evidence only through the trace: the rule's own target is a queue.
     await seed.events.send(new (await import("@aws-sdk/client-eventbridge")).RemoveTargetsCommand({ Rule: p.rule, EventBusName: p.bus, Ids: ["target-1"] }));
@@ -63,9 +64,15 @@ describe("probe against moto", () => {
     await seed.target(p.rule, p.bus, queue.arn);
     const result = await runCli(["probe", "--format", "json", "--trace", "--bus", p.bus, "--rule", p.rule, ...EVENT, "--probe-timeout", "15s"], { env });
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    const delivered = parse(result.stdout).findings.find((f) => f.id === "probe.delivered")!;
-    expect(delivered.evidence).toMatchObject({ via: "trace" });
-    expect(typeof delivered.evidence!.latencyMs).toBe("number");
+    const findings = parse(result.stdout).findings;
+    const matched = findings.find((f) => f.id === "probe.matched")!;
+    expect(matched).toMatchObject({ status: "pass", evidence: { via: "trace" } });
+    expect(typeof matched.evidence!.latencyMs).toBe("number");
+    // A queue shows the probe only to whoever consumes it: course-doctor does not claim it arrived.
+    const delivered = findings.find((f) => f.id === "probe.delivered")!;
+    expect(delivered.status).toBe("skip");
+    expect(delivered.title).toContain("not observable");
+    expect(delivered.title).toContain("orders-q");
     expect(await traceLeftovers(p.rule, p.bus)).toEqual({ targets: [], groups: [], policies: [] });
   });
 
@@ -76,36 +83,55 @@ describe("probe against moto", () => {
       { env },
     );
     expect(result.code).toBe(1);
-    const delivered = parse(result.stdout).findings.find((f) => f.id === "probe.delivered")!;
-    expect(delivered.status).toBe("fail");
-    expect(delivered.detail).toContain("detail-type");
+    const findings = parse(result.stdout).findings;
+    const matched = findings.find((f) => f.id === "probe.matched")!;
+    expect(matched.status).toBe("fail");
+    expect(matched.detail).toContain("detail-type");
+    expect(findings.find((f) => f.id === "probe.delivered")!.status).toBe("skip");
   });
 
-  it("times out without a place to find evidence: exit 3", async () => {
+  it("refuses a probe nothing could observe (a queue target, no --trace): exit 2, nothing sent", async () => {
     const p = await logsPipeline();
     const { RemoveTargetsCommand } = await import("@aws-sdk/client-eventbridge");
     await seed.events.send(new RemoveTargetsCommand({ Rule: p.rule, EventBusName: p.bus, Ids: ["target-1"] }));
     const queue = await seed.queue("orders-q");
     await seed.target(p.rule, p.bus, queue.arn);
     const result = await runCli(["probe", "--format", "json", "--bus", p.bus, "--rule", p.rule, ...EVENT, "--probe-timeout", "2s"], { env });
-    expect(result.code, result.stderr).toBe(3);
-    const report = parse(result.stdout) as Report & { notes: string[] };
-    const delivered = report.findings.find((f) => f.id === "probe.delivered")!;
-    expect(delivered.status).toBe("fail");
-    expect(delivered.title).toContain("no evidence within 2s");
-    expect(report.notes.join("\n")).toContain("use --trace");
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("nothing would show whether the probe arrived: sqs target");
+    expect(result.stderr).toContain("add --trace");
   });
 
-  it("a PutEvents HTTP error (moto: Lambda target) is probe.accepted error, exit 1", async () => {
+  it("a PutEvents HTTP error (moto: Lambda target) is probe.accepted error, named plainly: exit 2", async () => {
     const p = await logsPipeline();
     const fn = await seed.fn("orders-fn");
     await seed.target(p.rule, p.bus, fn, { Id: "fn" });
     const result = await runCli(["probe", "--format", "json", "--bus", p.bus, "--rule", p.rule, ...EVENT, "--probe-timeout", "2s"], { env });
-    expect(result.code, result.stderr).toBe(1);
+    expect(result.code, result.stderr).toBe(2);
     const accepted = parse(result.stdout).findings.find((f) => f.id === "probe.accepted")!;
     expect(accepted.status).toBe("error");
     // Said plainly, not as the JSON parser's complaint about an HTML page.
-    expect(accepted.detail).toBe("the endpoint answered HTTP 500 with something that is not an AWS response");
+    expect(accepted.detail).toMatch(/^EventBridge('s endpoint)? answered HTTP 500/);
+    expect(accepted.detail).not.toMatch(/SyntaxError|Unexpected token/);
+  });
+
+  it("sends nothing to a DISABLED rule, and says so first: exit 1", async () => {
+    const p = await logsPipeline();
+    await seed.rule({ name: p.rule, bus: p.bus, pattern: { source: ["shop.orders"] }, state: "DISABLED" });
+    const result = await runCli(["probe", "--format", "json", "--bus", p.bus, "--rule", p.rule, ...EVENT, "--probe-timeout", "2s"], { env });
+    expect(result.code).toBe(1);
+    const findings = parse(result.stdout).findings;
+    expect(findings.find((f) => f.id === "probe.accepted")).toMatchObject({ status: "skip", title: "not sent: the rule is DISABLED" });
+    expect(findings.find((f) => f.id === "probe.matched")).toMatchObject({ status: "fail" });
+    expect(result.stderr).not.toContain("sent probe");
+  });
+
+  it("--function names a target exactly: api is not api-dev", async () => {
+    const p = await logsPipeline();
+    const result = await runCli(["probe", "--bus", p.bus, "--rule", p.rule, "--function", "orders", ...EVENT], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("has no target named orders");
   });
 
   it("a rule that does not exist is bad input: exit 2", async () => {
@@ -164,7 +190,7 @@ describe("probe against moto", () => {
       );
       expect(result.code).toBe(1);
       const report = parse(result.stdout) as Report & { rootCause: { id: string } | null };
-      expect(report.findings.find((f) => f.id === "probe.delivered")!.status).toBe("fail");
+      expect(report.findings.find((f) => f.id === "probe.matched")!.status).toBe("fail");
       expect(report.findings.find((f) => f.id === "event.matches")!.status).toBe("fail");
       expect(report.rootCause?.id).toBe("event.matches");
     });
@@ -173,7 +199,7 @@ describe("probe against moto", () => {
       const p = await logsPipeline();
       const missing = await runCli(["check", "--probe", "--format", "json", "--bus", p.bus, "--rule", "nope", ...EVENT], { env });
       expect(missing.code).toBe(1);
-      expect(parse(missing.stdout).findings.find((f) => f.id === "probe.delivered")!.status).toBe("skip");
+      expect(parse(missing.stdout).findings.find((f) => f.id === "probe.accepted")!.status).toBe("skip");
       const noEvent = await runCli(["check", "--probe", "--bus", p.bus, "--rule", p.rule], { env });
       expect(noEvent.code).toBe(2);
       expect(noEvent.stderr).toContain("--probe needs the application's event");

@@ -1,41 +1,41 @@
 /** The probe's PutEvents handling with aws-sdk-client-mock: entry failures inside an HTTP 200. */
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand, StartLiveTailCommand, type StartLiveTailResponseStream } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Aws } from "../../src/aws/clients.js";
-import type { PipelineRequest } from "../../src/cli/pipeline-options.js";
 import { logGroupOfTarget } from "../../src/model/arn.js";
-import { probeEntry, probePipeline } from "../../src/probe/probe.js";
+import { probeEntry, probePipeline, type ProbeRequest } from "../../src/probe/probe.js";
 
 const events = mockClient(EventBridgeClient);
 const logs = mockClient(CloudWatchLogsClient);
+const sts = mockClient(STSClient);
 
-function request(): PipelineRequest {
+function request(extra: Partial<ProbeRequest> = {}): ProbeRequest {
   return {
     bus: "orders",
     rule: "order-created",
-    all: false,
     function: null,
-    publisher: null,
-    busEnvVar: "EVENT_BUS_NAME",
     event: { origin: "flags", input: { source: "shop.orders", "detail-type": "Order Created", detail: { id: "1" } } },
-    sinceMs: 3_600_000,
-    strict: false,
-    peekDlq: false,
-    region: "us-east-1",
-    profile: undefined,
-    endpointUrl: undefined,
-  } as PipelineRequest;
+    ...extra,
+  };
 }
 
 function aws(): Aws {
-  return new Aws({ region: "us-east-1", timeoutMs: 10_000, env: {}, clients: { events: new EventBridgeClient({ region: "us-east-1" }), logs: new CloudWatchLogsClient({ region: "us-east-1" }) } });
+  return new Aws({
+    region: "us-east-1",
+    timeoutMs: 10_000,
+    env: {},
+    clients: { events: new EventBridgeClient({ region: "us-east-1" }), logs: new CloudWatchLogsClient({ region: "us-east-1" }), sts: new STSClient({ region: "us-east-1" }) },
+  });
 }
 
 beforeEach(() => {
   events.reset();
   logs.reset();
+  sts.reset();
+  sts.on(GetCallerIdentityCommand).resolves({ Account: "123456789012", Arn: "arn:aws:sts::123456789012:assumed-role/dev/alice" });
   events.on(DescribeRuleCommand).resolves({ Arn: "arn:aws:events:us-east-1:123456789012:rule/orders/order-created", EventPattern: '{"source":["shop.orders"]}' });
   events.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: "fn", Arn: "arn:aws:lambda:us-east-1:123456789012:function:orders-fn" }] });
 });
@@ -61,7 +61,7 @@ describe("probePipeline with a mocked SDK", () => {
     expect(result.findings[0]).toMatchObject({ id: "probe.accepted", status: "fail" });
     expect(result.findings[0]!.title).toContain("MalformedDetail");
     expect(result.findings[0]!.detail).toContain("Detail is malformed.");
-    expect(result.findings[1]).toMatchObject({ id: "probe.delivered", status: "skip" });
+    expect(result.findings.slice(1)).toMatchObject([{ id: "probe.matched", status: "skip" }, { id: "probe.delivered", status: "skip" }]);
     expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
   });
 
@@ -74,8 +74,14 @@ describe("probePipeline with a mocked SDK", () => {
       return { events: [{ message: `received {"detail": {"id": "1", "courseDoctorProbe": "${marker}"}}`, timestamp: Date.now(), ingestionTime: Date.now(), logStreamName: "s", eventId: "1" }], group: input.logGroupName };
     });
     const result = await probePipeline(aws(), request(), { timeoutMs: 5000, pollMs: 10 });
-    expect(result.findings.map((f) => f.status)).toEqual(["pass", "pass"]);
-    expect(result.findings[1]!.evidence).toMatchObject({ logGroup: "/aws/lambda/orders-fn" });
+    expect(result.findings.map((f) => [f.id, f.status])).toEqual([
+      ["probe.accepted", "pass"],
+      ["probe.matched", "pass"],
+      ["probe.delivered", "pass"],
+    ]);
+    expect(result.findings[2]!.evidence).toMatchObject({ logGroup: "/aws/lambda/orders-fn", via: "target" });
+    // Whose identity sent it: the probe proves the path for the caller, not for the publisher.
+    expect(result.findings[0]!.title).toContain("sent as arn:aws:sts::123456789012:assumed-role/dev/alice");
   });
 
   it("treats a missing log group as no logs yet and times out", async () => {
@@ -83,7 +89,7 @@ describe("probePipeline with a mocked SDK", () => {
     logs.on(FilterLogEventsCommand).rejects(Object.assign(new Error("The specified log group does not exist."), { name: "ResourceNotFoundException" }));
     const result = await probePipeline(aws(), request(), { timeoutMs: 200, pollMs: 20 });
     expect(result.timedOut).toBe(true);
-    expect(result.findings[1]!.detail).toContain("No logs yet in /aws/lambda/orders-fn");
+    expect(result.findings[2]!.detail).toContain("No logs yet in /aws/lambda/orders-fn");
   });
 
   it("waits through Live Tail where the service offers it, and says so with --verbose", async () => {
@@ -107,7 +113,7 @@ describe("probePipeline with a mocked SDK", () => {
     });
     const lines: string[] = [];
     const result = await probePipeline(aws(), request(), { timeoutMs: 5000, pollMs: 1000, debug: (line) => lines.push(line) });
-    expect(result.findings.map((f) => f.status)).toEqual(["pass", "pass"]);
+    expect(result.findings.map((f) => f.status)).toEqual(["pass", "pass", "pass"]);
     expect(logs.commandCalls(StartLiveTailCommand)).toHaveLength(1);
     expect(lines.join("\n")).toContain(`${group}: Live Tail`);
   });

@@ -19,6 +19,7 @@ export function diagnosis(findings: Finding[], overrides: Partial<Diagnosis> = {
     schemaVersion: 1,
     status: counts.fail > 0 ? "fail" : counts.warn > 0 ? "warn" : "pass",
     rootCause: rootFinding ? { id: rootFinding.id, title: rootFinding.title, fix: rootFinding.fix ?? null } : null,
+    blockedBy: null,
     findings,
     target: { region: "us-east-1", account: "123456789012", bus: BUS, rule: RULE },
     durationMs: 2345,

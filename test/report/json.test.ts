@@ -4,7 +4,7 @@ import { renderReport, renderReportSet } from "../../src/report/index.js";
 import { diagnosis, diagnosisSet, healthyDiagnosis, incidentDiagnosis, INCIDENT_FIX } from "./fixtures.js";
 
 const options = { chalk: new Chalk({ level: 2 }), columns: 80 };
-const DIAGNOSIS_KEYS = ["schemaVersion", "status", "rootCause", "findings", "target", "durationMs", "summary", "notes"];
+const DIAGNOSIS_KEYS = ["schemaVersion", "status", "rootCause", "blockedBy", "findings", "target", "durationMs", "summary", "notes"];
 const FINDING_KEYS = ["id", "status", "title", "detail", "evidence", "fix"];
 
 describe("json report", () => {

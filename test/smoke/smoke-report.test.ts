@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BufferStream } from "../../src/cli/io.js";
-import { Output } from "../../src/cli/output.js";
+import { BufferStream } from "../../src/host/io.js";
+import { Output } from "../../src/host/output.js";
 import { LiveStatus } from "../../src/jobs/render.js";
 import { innerSuites, renderSmokeJunit, renderSmokeMarkdown, smokeDocument, type SmokeReport } from "../../src/jobs/smoke-report.js";
 import type { JobStatus } from "../../src/jobs/status.js";

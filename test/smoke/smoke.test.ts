@@ -14,6 +14,7 @@ function disabledRuleDiagnosis(): Diagnosis {
     schemaVersion: 1,
     status: "fail",
     rootCause: { id: "rule.state", title: "the rule is disabled", fix },
+    blockedBy: null,
     findings: [
       { id: "aws.access", status: "pass", title: "credentials for arn:aws:iam::123456789012:user/ci" },
       { id: "bus.exists", status: "pass", title: "courses-events-dev" },

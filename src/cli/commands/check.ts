@@ -1,5 +1,6 @@
 import type { CheckFlags } from "../../check/run.js";
-import { addPipelineOptions, type PipelineFlags } from "../pipeline-options.js";
+import type { PipelineFlags } from "../../settings/resolve.js";
+import { addPipelineOptions } from "../pipeline-options.js";
 import { withExamples, type Register } from "../program.js";
 
 export const registerCheckCommands: Register = (program, act) => {
@@ -36,9 +37,9 @@ it afterwards (see course-doctor probe --help).`,
     "course-doctor check --format json | jq .rootCause",
   ]);
   check.action(
-    act<CheckFlags>(async (ctx, options) => {
+    act<CheckFlags>(async (host, options) => {
       const { runCheck } = await import("../../check/run.js");
-      return runCheck(ctx, options);
+      return runCheck(host, options);
     }),
   );
 
@@ -58,9 +59,9 @@ diagnose it later with \`check --from FILE\`.`,
     "course-doctor check --from incident.json",
   ]);
   snapshot.action(
-    act<PipelineFlags & { out?: string }>(async (ctx, options) => {
+    act<PipelineFlags & { out?: string }>(async (host, options) => {
       const { runSnapshot } = await import("../../check/run.js");
-      return runSnapshot(ctx, options);
+      return runSnapshot(host, options);
     }),
   );
 };

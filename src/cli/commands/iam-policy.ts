@@ -18,9 +18,9 @@ export const registerIamPolicyCommand: Register = (program, act) => {
     "course-doctor iam-policy --explain",
   ]);
   command.action(
-    act(async (ctx, options) => {
+    act(async (host, options) => {
       const { runIamPolicy } = await import("../../iam/run.js");
-      return runIamPolicy(ctx, options);
+      return runIamPolicy(host, options);
     }),
   );
 };

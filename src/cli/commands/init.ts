@@ -22,9 +22,9 @@ Writes ./course-doctor.config.json, or the file named by --output (or by the glo
     "course-doctor init --bus orders --format json | jq .rule",
   ]);
   init.action(
-    act<InitFlags>(async (ctx, options) => {
+    act<InitFlags>(async (host, options) => {
       const { runInit } = await import("../../init/run.js");
-      return runInit(ctx, options);
+      return runInit(host, options);
     }),
   );
 };

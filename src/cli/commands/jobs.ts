@@ -36,9 +36,9 @@ export const registerJobsCommands: Register = (program, act) => {
     "course-doctor jobs submit --api ingestor --body request.json --wait --format json",
     'COURSE_DOCTOR_TOKEN=... course-doctor jobs submit --body \'{"query":"sql"}\'',
   ]).action(
-    act(async (ctx, options) => {
+    act(async (host, options) => {
       const { runSubmit } = await import("../../jobs/run.js");
-      return runSubmit(ctx, options);
+      return runSubmit(host, options);
     }),
   );
 
@@ -50,18 +50,18 @@ export const registerJobsCommands: Register = (program, act) => {
     "course-doctor jobs status 3f2a9c --wait --interval 5s --timeout 30m",
     "course-doctor jobs status 3f2a9c --format json | jq .phase",
   ]).action(
-    act(async (ctx, options, args) => {
+    act(async (host, options, args) => {
       const { runStatus } = await import("../../jobs/run.js");
-      return runStatus(ctx, args[0] ?? "", options);
+      return runStatus(host, args[0] ?? "", options);
     }),
   );
 
   const result = addApiOptions(jobs.command("result").description("print a finished job's result as JSON").argument("<id>", "the job id"))
     .option("--out <file>", "write the result to this file instead of stdout");
   withExamples(result, ["course-doctor jobs result 3f2a9c", "course-doctor jobs result 3f2a9c --out course.json"]).action(
-    act(async (ctx, options, args) => {
+    act(async (host, options, args) => {
       const { runResult } = await import("../../jobs/run.js");
-      return runResult(ctx, args[0] ?? "", options);
+      return runResult(host, args[0] ?? "", options);
     }),
   );
 };

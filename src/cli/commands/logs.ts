@@ -36,9 +36,9 @@ them only approximately.
     "course-doctor logs /aws/events/orders-audit --format json | jq -r .message",
   ]);
   logs.action(
-    act<LogsFlags>(async (ctx, options, args) => {
+    act<LogsFlags>(async (host, options, args) => {
       const { runLogs } = await import("../../logs/run.js");
-      return runLogs(ctx, args[0], options);
-    }),
+      return runLogs(host, args[0], options);
+    }, { follows: true }),
   );
 };

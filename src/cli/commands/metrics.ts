@@ -21,9 +21,9 @@ export const registerMetricsCommand: Register = (program, act) => {
     "course-doctor metrics --env dev --format json | jq '.rows[] | {name, total}'",
   ]);
   metrics.action(
-    act<MetricsFlags>(async (ctx, options, args) => {
+    act<MetricsFlags>(async (host, options, args) => {
       const { runMetrics } = await import("../../metrics/metrics.js");
-      return runMetrics(ctx, args[0], options);
+      return runMetrics(host, args[0], options);
     }),
   );
 };

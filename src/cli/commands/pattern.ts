@@ -1,4 +1,4 @@
-import type { PatternLintFlags, PatternTestFlags } from "../../pattern/cli.js";
+import type { PatternLintFlags, PatternTestFlags } from "../../pattern-commands/run.js";
 import { withExamples, type Register } from "../program.js";
 
 export const registerPatternCommands: Register = (program, act) => {
@@ -38,9 +38,9 @@ it, or TestEventPattern disagrees), 2 bad input or the remote check could not ru
     "course-doctor pattern test rule.json event.json --remote --profile dev",
   ]);
   test.action(
-    act<PatternTestFlags>(async (ctx, options, args) => {
-      const { runPatternTest } = await import("../../pattern/cli.js");
-      return runPatternTest(ctx, options, args);
+    act<PatternTestFlags>(async (host, options, args) => {
+      const { runPatternTest } = await import("../../pattern-commands/run.js");
+      return runPatternTest(host, options, args);
     }),
   );
 
@@ -67,9 +67,9 @@ Exit codes: 0 no errors (warnings are printed but do not fail, unless --strict),
     `course-doctor pattern lint '{"detailType":["Created"],"source":["orders.*"]}'`,
   ]);
   lint.action(
-    act<PatternLintFlags>(async (ctx, options, args) => {
-      const { runPatternLint } = await import("../../pattern/cli.js");
-      return runPatternLint(ctx, options, args);
+    act<PatternLintFlags>(async (host, options, args) => {
+      const { runPatternLint } = await import("../../pattern-commands/run.js");
+      return runPatternLint(host, options, args);
     }),
   );
 };

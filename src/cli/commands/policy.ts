@@ -1,5 +1,5 @@
 import { withExamples, type Register } from "../program.js";
-import type { PipelineFlags } from "../pipeline-options.js";
+import type { PipelineFlags } from "../../settings/resolve.js";
 
 export const registerPolicyCommand: Register = (program, act) => {
   const policy = program
@@ -19,9 +19,9 @@ export const registerPolicyCommand: Register = (program, act) => {
     "course-doctor policy my-function --format json | jq .addPermission",
   ]);
   policy.action(
-    act<PipelineFlags>(async (ctx, options, args) => {
+    act<PipelineFlags>(async (host, options, args) => {
       const { runPolicy } = await import("../../inspect/policy.js");
-      return runPolicy(ctx, args[0], options);
+      return runPolicy(host, args[0], options);
     }),
   );
 };

@@ -35,9 +35,9 @@ input; 3 no evidence before the deadline; 130 interrupted.`,
     "course-doctor probe --bus orders --cleanup",
   ]);
   probe.action(
-    act<ProbeFlags>(async (ctx, options) => {
+    act<ProbeFlags>(async (host, options) => {
       const { runProbe } = await import("../../probe/run.js");
-      return runProbe(ctx, options);
+      return runProbe(host, options);
     }),
   );
 };

@@ -1,4 +1,4 @@
-import type { PipelineFlags } from "../pipeline-options.js";
+import type { PipelineFlags } from "../../settings/resolve.js";
 import { withExamples, type Register } from "../program.js";
 
 export const registerRuleCommand: Register = (program, act) => {
@@ -16,9 +16,9 @@ export const registerRuleCommand: Register = (program, act) => {
     "course-doctor rule order-created --bus orders --format json | jq .targets",
   ]);
   rule.action(
-    act<PipelineFlags>(async (ctx, options, args) => {
+    act<PipelineFlags>(async (host, options, args) => {
       const { runRule } = await import("../../inspect/rule.js");
-      return runRule(ctx, args[0], options);
+      return runRule(host, args[0], options);
     }),
   );
 };

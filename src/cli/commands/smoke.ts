@@ -17,9 +17,9 @@ export const registerSmokeCommand: Register = (program, act) => {
     "course-doctor smoke --env dev --format junit > smoke-junit.xml",
     "course-doctor smoke --api ingestor --body smoke-request.json --stuck-after 90s --format markdown >> $GITHUB_STEP_SUMMARY",
   ]).action(
-    act(async (ctx, options) => {
+    act(async (host, options) => {
       const { runSmoke } = await import("../../jobs/smoke.js");
-      return runSmoke(ctx, options);
+      return runSmoke(host, options);
     }),
   );
 };

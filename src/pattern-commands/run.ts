@@ -2,13 +2,13 @@
  * `pattern test` and `pattern lint`: read the inputs, run the engine, render results.
  * Loaded only when one of these commands runs; the AWS SDK only with --remote.
  */
-import type { CommandContext } from "../cli/context.js";
+import type { Host } from "../host/host.js";
 import { ExitCode, InputError, UsageError } from "../errors.js";
 import { normalizeEvent, validateEntry, type EntryProblem, type PutEventsEntry } from "../event/index.js";
 import { readTextInput, type TextInput } from "../util/input.js";
-import { InvalidPatternError, InvalidEventError } from "./errors.js";
-import { compilePattern, lintPattern, type CompiledPattern, type LintIssue, type MatchExplanation } from "./index.js";
-import { JsonSyntaxError, parseJson, RawNumber, toJsonText } from "./json.js";
+import { InvalidPatternError, InvalidEventError } from "../pattern/errors.js";
+import { compilePattern, lintPattern, type CompiledPattern, type LintIssue, type MatchExplanation } from "../pattern/index.js";
+import { JsonSyntaxError, parseJson, RawNumber, toJsonText } from "../pattern/json.js";
 import type { RemoteVerdict } from "./remote.js";
 
 export interface PatternTestFlags {
@@ -102,21 +102,21 @@ function normalize(input: EventInput, origin: string, context: { account?: strin
   }
 }
 
-export async function runPatternTest(ctx: CommandContext, flags: PatternTestFlags, args: string[]): Promise<number> {
-  const format = ctx.format(["pretty", "json"]);
+export async function runPatternTest(host: Host, flags: PatternTestFlags, args: string[]): Promise<number> {
+  const format = host.settings.formatFor(["pretty", "json"]);
   const [patternSpec, eventSpec] = args;
   if (patternSpec === undefined || eventSpec === undefined) throw new UsageError("pattern test needs PATTERN and EVENT");
   if (patternSpec === "-" && eventSpec === "-") throw new UsageError("PATTERN and EVENT cannot both be read from standard input");
-  const patternInput = await readTextInput(patternSpec, ctx.io, "PATTERN");
+  const patternInput = await readTextInput(patternSpec, host.io, "PATTERN");
   const compiled = compileInput(patternInput);
-  const eventInput = await readTextInput(eventSpec, ctx.io, "EVENT");
+  const eventInput = await readTextInput(eventSpec, host.io, "EVENT");
   const { events, lines } = readEvents(eventInput);
 
   let remote: import("./remote.js").RemoteTester | undefined;
   let context: { account?: string; region?: string } = {};
   if (flags.remote) {
     const { openRemoteTester } = await import("./remote.js");
-    remote = await openRemoteTester(ctx);
+    remote = await openRemoteTester(host);
     context = remote.context;
   }
 
@@ -137,19 +137,19 @@ export async function runPatternTest(ctx: CommandContext, flags: PatternTestFlag
       };
       if (remote) result.remote = await remote.test(patternInput.text.trim(), toJsonText(event), explanation.matches);
       results.push(result);
-      if (format === "json" && lines) ctx.out.result(JSON.stringify(jsonResult(result)));
+      if (format === "json" && lines) host.out.result(JSON.stringify(jsonResult(result)));
     }
   } finally {
     remote?.close();
   }
 
   if (format === "json") {
-    if (!lines) ctx.out.result(JSON.stringify(jsonResult(results[0]!), null, 2));
+    if (!lines) host.out.result(JSON.stringify(jsonResult(results[0]!), null, 2));
   } else {
-    ctx.out.result(renderPretty(results, ctx, lines));
+    host.out.result(renderPretty(results, host, lines));
   }
   for (const r of results) {
-    if (r.remote?.status === "error") ctx.out.warn(`TestEventPattern could not run: ${r.remote.message}`);
+    if (r.remote?.status === "error") host.out.warn(`TestEventPattern could not run: ${r.remote.message}`);
   }
   if (results.some((r) => r.remote?.status === "error")) return ExitCode.CannotRun;
   const ok = results.every((r) => r.matches && r.entryProblems.length === 0 && r.remote?.status !== "disagrees");
@@ -177,8 +177,8 @@ function label(r: EventResult): string {
   return `${s} / ${t}${r.form === "entry" ? " (PutEvents entry)" : ""}`;
 }
 
-function renderPretty(results: EventResult[], ctx: CommandContext, many: boolean): string {
-  const c = ctx.out.chalk;
+function renderPretty(results: EventResult[], host: Host, many: boolean): string {
+  const c = host.out.chalk;
   const out: string[] = [];
   for (const r of results) {
     const number = many ? `#${r.index} ` : "";
@@ -209,15 +209,15 @@ function renderPretty(results: EventResult[], ctx: CommandContext, many: boolean
   return out.join("\n");
 }
 
-export async function runPatternLint(ctx: CommandContext, flags: PatternLintFlags, args: string[]): Promise<number> {
-  const format = ctx.format(["pretty", "json"]);
+export async function runPatternLint(host: Host, flags: PatternLintFlags, args: string[]): Promise<number> {
+  const format = host.settings.formatFor(["pretty", "json"]);
   const [patternSpec] = args;
   if (patternSpec === undefined) throw new UsageError("pattern lint needs PATTERN");
   if (patternSpec === "-" && flags.event === "-") throw new UsageError("PATTERN and --event cannot both be read from standard input");
-  const patternInput = await readTextInput(patternSpec, ctx.io, "PATTERN");
+  const patternInput = await readTextInput(patternSpec, host.io, "PATTERN");
   let sampleEvent: unknown;
   if (flags.event !== undefined) {
-    const eventInput = await readTextInput(flags.event, ctx.io, "--event");
+    const eventInput = await readTextInput(flags.event, host.io, "--event");
     const { events } = readEvents(eventInput);
     if (events.length !== 1) throw new InputError(`--event (${eventInput.origin}) holds ${events.length} events; give one sample event`);
     sampleEvent = normalize(events[0]!, eventInput.origin, {}).event;
@@ -226,17 +226,17 @@ export async function runPatternLint(ctx: CommandContext, flags: PatternLintFlag
   const errors = issues.filter((i) => i.severity === "error").length;
   const warnings = issues.length - errors;
   if (format === "json") {
-    ctx.out.result(JSON.stringify({ pattern: patternInput.origin, errors, warnings, issues }, null, 2));
+    host.out.result(JSON.stringify({ pattern: patternInput.origin, errors, warnings, issues }, null, 2));
   } else {
-    ctx.out.result(renderLint(issues, patternInput.origin, ctx));
+    host.out.result(renderLint(issues, patternInput.origin, host));
   }
   if (errors > 0) return ExitCode.Problems;
   if (warnings > 0 && flags.strict) return ExitCode.Problems;
   return ExitCode.Ok;
 }
 
-function renderLint(issues: LintIssue[], origin: string, ctx: CommandContext): string {
-  const c = ctx.out.chalk;
+function renderLint(issues: LintIssue[], origin: string, host: Host): string {
+  const c = host.out.chalk;
   if (issues.length === 0) return `${c.green("✔")} ${origin}: valid, no known mistakes`;
   const out = issues.map((i) => {
     const tag = i.severity === "error" ? c.red("error  ") : c.yellow("warning");

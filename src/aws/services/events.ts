@@ -1,0 +1,81 @@
+/** EventBridge, narrowed to the operations course-doctor uses; pagination folded in. */
+import {
+  DescribeEventBusCommand,
+  DescribeRuleCommand,
+  ListEventBusesCommand,
+  ListRulesCommand,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+  TestEventPatternCommand,
+  type DescribeEventBusResponse,
+  type DescribeRuleResponse,
+  type EventBus,
+  type PutEventsRequestEntry,
+  type PutEventsResultEntry,
+  type PutTargetsResultEntry,
+  type Rule,
+  type Target,
+} from "@aws-sdk/client-eventbridge";
+import type { Aws } from "../clients.js";
+import { readAllPages } from "./paginate.js";
+
+export type { Rule, Target } from "@aws-sdk/client-eventbridge";
+
+export class EventBridgeService {
+  constructor(private readonly aws: Aws) {}
+
+  describeEventBus(name: string): Promise<DescribeEventBusResponse> {
+    return this.aws.call("events", new DescribeEventBusCommand({ Name: name }));
+  }
+
+  listEventBuses(): Promise<EventBus[]> {
+    return readAllPages(async (NextToken) => {
+      const out = await this.aws.call("events", new ListEventBusesCommand({ NextToken, Limit: 100 }));
+      return { items: out.EventBuses, next: out.NextToken };
+    });
+  }
+
+  describeRule(name: string, bus: string): Promise<DescribeRuleResponse> {
+    return this.aws.call("events", new DescribeRuleCommand({ Name: name, EventBusName: bus }));
+  }
+
+  /** Every rule on a bus (with pattern and state), optionally only names starting with `prefix`. */
+  listRules(bus: string, prefix?: string): Promise<Rule[]> {
+    return readAllPages(async (NextToken) => {
+      const out = await this.aws.call("events", new ListRulesCommand({ EventBusName: bus, NamePrefix: prefix, NextToken, Limit: 100 }));
+      return { items: out.Rules, next: out.NextToken };
+    });
+  }
+
+  /** Every target of a rule. */
+  listTargets(rule: string, bus: string): Promise<Target[]> {
+    return readAllPages(async (NextToken) => {
+      const out = await this.aws.call("events", new ListTargetsByRuleCommand({ Rule: rule, EventBusName: bus, NextToken, Limit: 100 }));
+      return { items: out.Targets, next: out.NextToken };
+    });
+  }
+
+  /** TestEventPattern's verdict; null when the service answered without one (emulators). */
+  async testEventPattern(pattern: string, event: string): Promise<boolean | null> {
+    const out = await this.aws.call("events", new TestEventPatternCommand({ EventPattern: pattern, Event: event }));
+    return typeof out.Result === "boolean" ? out.Result : null;
+  }
+
+  /** Sends entries; the per-entry results (an entry can fail inside an HTTP 200). */
+  async putEvents(entries: PutEventsRequestEntry[]): Promise<{ failed: number; entries: PutEventsResultEntry[] }> {
+    const out = await this.aws.call("events", new PutEventsCommand({ Entries: entries }));
+    return { failed: out.FailedEntryCount ?? 0, entries: out.Entries ?? [] };
+  }
+
+  /** Adds targets; the entries that failed. */
+  async putTargets(rule: string, bus: string, targets: Target[]): Promise<PutTargetsResultEntry[]> {
+    const out = await this.aws.call("events", new PutTargetsCommand({ Rule: rule, EventBusName: bus, Targets: targets }));
+    return (out.FailedEntryCount ?? 0) > 0 ? (out.FailedEntries ?? []) : [];
+  }
+
+  async removeTargets(rule: string, bus: string, ids: string[]): Promise<void> {
+    await this.aws.call("events", new RemoveTargetsCommand({ Rule: rule, EventBusName: bus, Ids: ids }));
+  }
+}

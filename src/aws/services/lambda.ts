@@ -1,0 +1,38 @@
+/** Lambda, narrowed to the operations course-doctor uses; pagination folded in. */
+import {
+  GetFunctionConcurrencyCommand,
+  GetFunctionConfigurationCommand,
+  GetPolicyCommand,
+  ListFunctionsCommand,
+  type FunctionConfiguration,
+  
+} from "@aws-sdk/client-lambda";
+import type { Aws } from "../clients.js";
+import { readAllPages } from "./paginate.js";
+
+export class LambdaService {
+  constructor(private readonly aws: Aws) {}
+
+  getFunctionConfiguration(name: string, qualifier?: string): Promise<FunctionConfiguration> {
+    return this.aws.call("lambda", new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: qualifier }));
+  }
+
+  /** Reserved concurrency; null when none is reserved. */
+  async getReservedConcurrency(name: string): Promise<number | null> {
+    const out = await this.aws.call("lambda", new GetFunctionConcurrencyCommand({ FunctionName: name }));
+    return out.ReservedConcurrentExecutions ?? null;
+  }
+
+  /** The resource policy document as text with its revision; throws not-found when the function has none (or does not exist). */
+  async getPolicy(name: string, qualifier?: string): Promise<{ policy: string; revisionId: string | undefined }> {
+    const out = await this.aws.call("lambda", new GetPolicyCommand({ FunctionName: name, Qualifier: qualifier }));
+    return { policy: out.Policy ?? "{}", revisionId: out.RevisionId };
+  }
+
+  listFunctions(): Promise<FunctionConfiguration[]> {
+    return readAllPages(async (Marker) => {
+      const out = await this.aws.call("lambda", new ListFunctionsCommand({ Marker, MaxItems: 50 }));
+      return { items: out.Functions, next: out.NextMarker };
+    });
+  }
+}

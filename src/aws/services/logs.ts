@@ -1,0 +1,95 @@
+/** CloudWatch Logs, narrowed to the operations course-doctor uses; pagination folded in. */
+import {
+  CreateLogGroupCommand,
+  DeleteLogGroupCommand,
+  DeleteResourcePolicyCommand,
+  DescribeLogGroupsCommand,
+  DescribeResourcePoliciesCommand,
+  FilterLogEventsCommand,
+  PutResourcePolicyCommand,
+  StartLiveTailCommand,
+  type FilteredLogEvent,
+  type LogGroup,
+  type ResourcePolicy,
+  type StartLiveTailResponseStream,
+} from "@aws-sdk/client-cloudwatch-logs";
+import type { Aws } from "../clients.js";
+import { readAllPages } from "./paginate.js";
+
+export type { FilteredLogEvent, LiveTailSessionLogEvent, StartLiveTailResponseStream } from "@aws-sdk/client-cloudwatch-logs";
+
+/** One FilterLogEvents request. */
+export interface LogFilter {
+  group: string;
+  startTime: number;
+  filterPattern?: string | undefined;
+  /** Stop after this many events (across pages). */
+  limit?: number;
+}
+
+export class LogsService {
+  constructor(private readonly aws: Aws) {}
+
+  /**
+   * The events matching the filter, every page (up to `limit`). `timeoutMs` limits each
+   * page's call on its own, for follows whose command deadline is far away.
+   */
+  async filterLogEvents(filter: LogFilter, options: { timeoutMs?: number; stop?: () => boolean } = {}): Promise<FilteredLogEvent[]> {
+    const events: FilteredLogEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.aws.call(
+        "logs",
+        new FilterLogEventsCommand({
+          logGroupName: filter.group,
+          startTime: filter.startTime,
+          ...(filter.filterPattern ? { filterPattern: filter.filterPattern } : {}),
+          ...(filter.limit !== undefined ? { limit: Math.min(10_000, filter.limit - events.length) } : {}),
+          ...(nextToken ? { nextToken } : {}),
+        }),
+        options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
+      );
+      events.push(...(out.events ?? []));
+      nextToken = out.nextToken;
+    } while (nextToken && (filter.limit === undefined || events.length < filter.limit) && !options.stop?.());
+    return events;
+  }
+
+  /** Log groups whose name starts with `prefix`. */
+  describeLogGroups(prefix: string): Promise<LogGroup[]> {
+    return readAllPages(async (nextToken) => {
+      const out = await this.aws.call("logs", new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, nextToken }));
+      return { items: out.logGroups, next: out.nextToken };
+    });
+  }
+
+  /** Opens a Live Tail session on log group ARNs; the stream of session events. */
+  async startLiveTail(groupArns: string[], filterPattern?: string): Promise<AsyncIterable<StartLiveTailResponseStream> | undefined> {
+    const out = await this.aws.call("logs", new StartLiveTailCommand({ logGroupIdentifiers: groupArns, ...(filterPattern ? { logEventFilterPattern: filterPattern } : {}) }));
+    return out.responseStream;
+  }
+
+  async createLogGroup(name: string, tags: Record<string, string>): Promise<void> {
+    await this.aws.call("logs", new CreateLogGroupCommand({ logGroupName: name, tags }));
+  }
+
+  async deleteLogGroup(name: string): Promise<void> {
+    await this.aws.call("logs", new DeleteLogGroupCommand({ logGroupName: name }));
+  }
+
+  async putResourcePolicy(name: string, document: string): Promise<void> {
+    await this.aws.call("logs", new PutResourcePolicyCommand({ policyName: name, policyDocument: document }));
+  }
+
+  async deleteResourcePolicy(name: string): Promise<void> {
+    await this.aws.call("logs", new DeleteResourcePolicyCommand({ policyName: name }));
+  }
+
+  /** The account's CloudWatch Logs resource policies (account-wide, not per group). */
+  describeResourcePolicies(): Promise<ResourcePolicy[]> {
+    return readAllPages(async (nextToken) => {
+      const out = await this.aws.call("logs", new DescribeResourcePoliciesCommand({ nextToken }));
+      return { items: out.resourcePolicies, next: out.nextToken };
+    });
+  }
+}

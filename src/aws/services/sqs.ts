@@ -1,0 +1,29 @@
+/** SQS, narrowed to the operations course-doctor uses. */
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message, type QueueAttributeName } from "@aws-sdk/client-sqs";
+import type { Aws } from "../clients.js";
+
+export class SqsService {
+  constructor(private readonly aws: Aws) {}
+
+  async getQueueUrl(name: string, owner?: string): Promise<string> {
+    const out = await this.aws.call("sqs", new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: owner }));
+    return out.QueueUrl ?? "";
+  }
+
+  async getQueueAttributes(url: string, names: QueueAttributeName[]): Promise<Record<string, string>> {
+    const out = await this.aws.call("sqs", new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }));
+    return out.Attributes ?? {};
+  }
+
+  /**
+   * Reads up to 10 messages with a zero visibility timeout, so they stay on the queue for its
+   * real consumer (their receive count does go up).
+   */
+  async peekMessages(url: string): Promise<Message[]> {
+    const out = await this.aws.call(
+      "sqs",
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0, MessageAttributeNames: ["All"], MessageSystemAttributeNames: ["SentTimestamp"] }),
+    );
+    return out.Messages ?? [];
+  }
+}

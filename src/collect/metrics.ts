@@ -1,0 +1,95 @@
+/**
+ * Which metric series a diagnosis reads, and reading them: the rule's metrics with the
+ * dimension sets EventBridge really publishes (custom bus: EventBusName + RuleName;
+ * default bus: RuleName alone), the RuleName-only set people query by mistake, whatever
+ * ListMetrics found for the rule on this bus, and each Lambda target's own metrics.
+ */
+import type { MetricDataQuery } from "@aws-sdk/client-cloudwatch";
+import { collect } from "../aws/errors.js";
+import type { CloudWatchService } from "../aws/services/cloudwatch.js";
+import type { Collected, MetricSeries, MetricsState, TargetInfo } from "../model/snapshot.js";
+
+/** Rule metrics read for every rule (AWS/Events). */
+export const RULE_METRICS = ["MatchedEvents", "TriggeredRules", "Invocations", "FailedInvocations", "DeadLetterInvocations", "ThrottledRules"] as const;
+/** Function metrics read for every Lambda target (AWS/Lambda). */
+export const FUNCTION_METRICS = ["Invocations", "Errors", "Throttles"] as const;
+
+/** One series to read. */
+export interface WantedMetric {
+  namespace: string;
+  name: string;
+  dimensions: Record<string, string>;
+}
+
+/** A period that gives about 60 points over the window, in whole minutes. */
+export function metricPeriodSeconds(sinceMs: number): number {
+  return Math.max(60, Math.ceil(sinceMs / 60_000 / 60) * 60);
+}
+
+/** The series to read for one rule on `busName` and its Lambda targets; pure. */
+export function planMetrics(rule: string, busName: string, discovered: MetricsState["discovered"], lambdaTargets: TargetInfo[]): WantedMetric[] {
+  const expected: Record<string, string> = busName === "default" ? { RuleName: rule } : { EventBusName: busName, RuleName: rule };
+  const ruleOnly: Record<string, string> = { RuleName: rule };
+  const wanted: WantedMetric[] = [];
+  const seen = new Set<string>();
+  const want = (namespace: string, name: string, dimensions: Record<string, string>) => {
+    const key = `${namespace}|${name}|${JSON.stringify(Object.entries(dimensions).sort())}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    wanted.push({ namespace, name, dimensions });
+  };
+  for (const name of RULE_METRICS) {
+    want("AWS/Events", name, expected);
+    want("AWS/Events", name, ruleOnly);
+    for (const metric of discovered) {
+      if (metric.name !== name) continue;
+      // A same-named rule on another bus publishes under its own EventBusName: not ours.
+      if (metric.dimensions.EventBusName !== undefined && metric.dimensions.EventBusName !== busName) continue;
+      want("AWS/Events", name, metric.dimensions);
+    }
+  }
+  const functions = new Map(lambdaTargets.map((t) => [`${t.function!.name}:${t.function!.qualifier ?? ""}`, t.function!]));
+  for (const fn of functions.values()) {
+    for (const name of FUNCTION_METRICS) {
+      want("AWS/Lambda", name, fn.qualifier ? { FunctionName: fn.name, Resource: `${fn.name}:${fn.qualifier}` } : { FunctionName: fn.name });
+    }
+  }
+  return wanted;
+}
+
+/** Reads the planned series over [now - sinceMs, now] (Sum per period; no datapoints is 0). */
+export function readMetrics(
+  cloudwatch: CloudWatchService,
+  wanted: WantedMetric[],
+  window: { end: number; sinceMs: number; periodSeconds: number },
+  discovered: MetricsState["discovered"],
+): Promise<Collected<MetricsState>> {
+  const start = window.end - window.sinceMs;
+  const period = window.periodSeconds;
+  return collect(async () => {
+    const queries: MetricDataQuery[] = wanted.map((metric, index) => ({
+      Id: `m${index}`,
+      MetricStat: {
+        Metric: { Namespace: metric.namespace, MetricName: metric.name, Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })) },
+        Period: period,
+        Stat: "Sum",
+      },
+      ReturnData: true,
+    }));
+    const points = new Map<string, Map<string, number>>();
+    for (const result of await cloudwatch.getMetricData(queries, new Date(start), new Date(window.end))) {
+      const byTime = points.get(result.Id ?? "") ?? new Map<string, number>();
+      (result.Timestamps ?? []).forEach((time, i) => {
+        const t = new Date(time).toISOString();
+        byTime.set(t, (byTime.get(t) ?? 0) + (result.Values?.[i] ?? 0));
+      });
+      points.set(result.Id ?? "", byTime);
+    }
+    const series: MetricSeries[] = wanted.map((metric, index) => {
+      const byTime = points.get(`m${index}`) ?? new Map<string, number>();
+      const sorted = [...byTime.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, v]) => ({ t, v }));
+      return { namespace: metric.namespace, name: metric.name, dimensions: metric.dimensions, stat: "Sum" as const, points: sorted, total: sorted.reduce((sum, p) => sum + p.v, 0) };
+    });
+    return { start: new Date(start).toISOString(), end: new Date(window.end).toISOString(), periodSeconds: period, discovered, series };
+  });
+}

@@ -1,0 +1,205 @@
+/**
+ * The readers `check`, `snapshot` and the focused commands collect with: each reads one
+ * piece of the pipeline through the narrow AWS services and records its outcome
+ * (`Collected`): the value, or why it could not be read. A session remembers what it
+ * read, so `check --all` reads the pieces its rules share (identity, bus, publisher,
+ * functions) once.
+ */
+import type { Aws } from "../aws/clients.js";
+import { collect } from "../aws/errors.js";
+import type { Rule } from "../aws/services/events.js";
+import { servicesOf, type Services } from "../aws/services/index.js";
+import { ERROR_LINE } from "../model/log-lines.js";
+import { busNameOf, queueOf } from "../model/arn.js";
+import type {
+  BusInfo,
+  Collected,
+  DlqMessage,
+  DlqState,
+  Identity,
+  LambdaTargetState,
+  LogLine,
+  MetricsState,
+  PolicyStatement,
+  PublisherState,
+  TargetInfo,
+} from "../model/snapshot.js";
+import { redactEnvironment } from "./redact.js";
+import { dropUndefined, targetInfoOf } from "./shape.js";
+
+/** What the reads record besides the pipeline. */
+export interface CollectOptions {
+  tool: string;
+  now?: () => number;
+}
+
+/** The CloudWatch Logs filter that narrows a function's log to error lines (re-checked locally: emulators match loosely). */
+const ERROR_FILTER = '?ERROR ?Error ?error ?Exception ?Traceback ?FATAL ?"Task timed out" ?"Runtime exited"';
+
+export class CollectSession {
+  readonly services: Services;
+  readonly now: () => number;
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly aws: Aws,
+    readonly options: CollectOptions,
+  ) {
+    this.services = servicesOf(aws);
+    this.now = options.now ?? Date.now;
+  }
+
+  private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let value = this.memo.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = fn();
+      this.memo.set(key, value);
+    }
+    return value;
+  }
+
+  identity(): Promise<Collected<Identity>> {
+    return this.once("identity", () => collect(async () => ({ ...(await this.services.sts.getCallerIdentity()), region: this.aws.region })));
+  }
+
+  bus(bus: string): Promise<Collected<BusInfo>> {
+    return this.once(`bus:${bus}`, () =>
+      collect(async () => {
+        const out = await this.services.events.describeEventBus(bus);
+        const info: BusInfo = { name: out.Name ?? busNameOf(bus), arn: out.Arn ?? "" };
+        if (out.Policy) info.policy = out.Policy;
+        return info;
+      }),
+    );
+  }
+
+  busNames(): Promise<Collected<string[]>> {
+    return this.once("buses", () => collect(async () => (await this.services.events.listEventBuses()).flatMap((bus) => (bus.Name ? [bus.Name] : []))));
+  }
+
+  /** Every rule on a bus (ListRules returns pattern and state too). */
+  rules(bus: string, namePrefix?: string): Promise<Collected<Rule[]>> {
+    return this.once(`rules:${bus}:${namePrefix ?? ""}`, () => collect(() => this.services.events.listRules(bus, namePrefix)));
+  }
+
+  /** Every target of a rule. */
+  targets(rule: string, bus: string): Promise<Collected<TargetInfo[]>> {
+    return this.once(`targets:${bus}:${rule}`, () => collect(async () => (await this.services.events.listTargets(rule, bus)).map(targetInfoOf)));
+  }
+
+  publisher(name: string, busEnvVar: string, busForHints: string): Promise<PublisherState> {
+    return this.once(`publisher:${name}:${busEnvVar}`, async () => ({
+      name,
+      busEnvVar,
+      environment: await collect(async () => {
+        const out = await this.services.lambda.getFunctionConfiguration(name);
+        return redactEnvironment(out.Environment?.Variables ?? {}, busEnvVar, busForHints);
+      }),
+    }));
+  }
+
+  functionConfiguration(name: string, qualifier: string | undefined): Promise<LambdaTargetState["configuration"]> {
+    return this.once(`fn:${name}:${qualifier ?? ""}`, () =>
+      collect(async () => {
+        const out = await this.services.lambda.getFunctionConfiguration(name, qualifier);
+        return dropUndefined({
+          arn: out.FunctionArn ?? "",
+          state: out.State,
+          stateReason: out.StateReason,
+          lastUpdateStatus: out.LastUpdateStatus,
+          version: out.Version,
+          runtime: out.Runtime,
+        });
+      }),
+    );
+  }
+
+  concurrency(name: string): Promise<LambdaTargetState["concurrency"]> {
+    return this.once(`conc:${name}`, () => collect(async () => ({ reserved: await this.services.lambda.getReservedConcurrency(name) })));
+  }
+
+  policy(name: string, qualifier: string | undefined): Promise<LambdaTargetState["policy"]> {
+    return this.once(`policy:${name}:${qualifier ?? ""}`, async () => {
+      const result = await collect(async () => {
+        const out = await this.services.lambda.getPolicy(name, qualifier);
+        const document = JSON.parse(out.policy) as { Statement?: PolicyStatement | PolicyStatement[] };
+        const statements = Array.isArray(document.Statement) ? document.Statement : document.Statement ? [document.Statement] : [];
+        return out.revisionId ? { statements, revisionId: out.revisionId } : { statements };
+      });
+      // GetPolicy answers ResourceNotFoundException both for a missing function and for a
+      // function without any policy; target.exists tells the two apart.
+      if (!result.ok && result.reason === "not-found") return { ok: true as const, value: { statements: [] } };
+      return result;
+    });
+  }
+
+  functionErrors(name: string, sinceMs: number): Promise<LambdaTargetState["logs"]> {
+    const group = `/aws/lambda/${name}`;
+    return this.once(`logs:${name}:${sinceMs}`, async () => {
+      const result = await collect(async () => {
+        const events = await this.services.logs.filterLogEvents({ group, startTime: this.now() - sinceMs, filterPattern: ERROR_FILTER, limit: 200 });
+        const errorLines: LogLine[] = events
+          .filter((event) => ERROR_LINE.test(event.message ?? ""))
+          .slice(-20)
+          .map((event) => ({ timestamp: Math.round(event.timestamp ?? 0), stream: event.logStreamName ?? "", message: (event.message ?? "").trimEnd().slice(0, 2_000) }));
+        return { group, groupExists: true, errorLines, scannedLines: events.length };
+      });
+      // A Lambda log group appears with the first log line: "not found" means "no logs yet".
+      if (!result.ok && result.reason === "not-found") return { ok: true as const, value: { group, groupExists: false, errorLines: [], scannedLines: 0 } };
+      return result;
+    });
+  }
+
+  deadLetterQueue(arn: string, peek: boolean): Promise<Collected<DlqState>> {
+    return this.once(`dlq:${arn}:${peek}`, async () => {
+      const queue = queueOf(arn);
+      if (!queue) return { ok: false as const, reason: "error" as const, error: `not an SQS queue ARN: ${arn}` };
+      const { sqs } = this.services;
+      const url = await collect(() => sqs.getQueueUrl(queue.name, queue.account));
+      if (!url.ok) return url;
+      return collect(async () => {
+        const [attributes, messages] = await Promise.all([
+          sqs.getQueueAttributes(url.value, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]),
+          peek ? this.peekMessages(url.value) : Promise.resolve(undefined),
+        ]);
+        const state: DlqState = {
+          arn,
+          url: url.value,
+          depth: Number(attributes.ApproximateNumberOfMessages ?? 0),
+          inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+        };
+        if (messages) state.messages = messages;
+        return state;
+      });
+    });
+  }
+
+  private async peekMessages(url: string): Promise<DlqMessage[]> {
+    return (await this.services.sqs.peekMessages(url))
+      .map((message) => {
+        const attr = (name: string) => message.MessageAttributes?.[name]?.StringValue;
+        const sent = message.Attributes?.SentTimestamp;
+        return dropUndefined({
+          sentAt: sent ? new Date(Number(sent)).toISOString() : undefined,
+          errorCode: attr("ERROR_CODE"),
+          errorMessage: attr("ERROR_MESSAGE"),
+          ruleArn: attr("RULE_ARN"),
+          targetArn: attr("TARGET_ARN"),
+          retryAttempts: attr("RETRY_ATTEMPTS") === undefined ? undefined : Number(attr("RETRY_ATTEMPTS")),
+        }) as DlqMessage;
+      })
+      .sort((a, b) => (b.sentAt ?? "").localeCompare(a.sentAt ?? ""));
+  }
+
+  /** The dimension sets EventBridge published for a rule name (any bus). */
+  metricDimensions(rule: string): Promise<Collected<MetricsState["discovered"]>> {
+    return this.once(`dims:${rule}`, () =>
+      collect(async () =>
+        (await this.services.cloudwatch.listMetrics("AWS/Events", [{ Name: "RuleName", Value: rule }])).map((metric) => ({
+          name: metric.MetricName ?? "",
+          dimensions: Object.fromEntries((metric.Dimensions ?? []).map((d) => [d.Name ?? "", d.Value ?? ""])),
+        })),
+      ),
+    );
+  }
+}
