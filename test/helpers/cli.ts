@@ -45,18 +45,36 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-/** Spawns the built bin (run `npm run build` first; `npm test` does). */
-export async function runBin(argv: string[], options: RunOptions & { timeoutMs?: number } = {}): Promise<CliResult> {
+/** How a spawned bin is run: extra node flags, and a Ctrl-C sent once stderr shows `afterStderr` (or after `afterMs`). */
+export interface BinOptions extends RunOptions {
+  timeoutMs?: number;
+  nodeArgs?: string[];
+  sigint?: { afterStderr?: string; afterMs?: number };
+}
+
+/** Spawns the built bin (run `npm run build` first; `npm test` does). `ms` is its wall time. */
+export async function runBin(argv: string[], options: BinOptions = {}): Promise<CliResult & { ms: number }> {
+  const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...argv], {
       cwd: options.cwd ?? REPO_ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
+    let interrupted = false;
+    const interrupt = () => {
+      if (interrupted) return;
+      interrupted = true;
+      child.kill("SIGINT");
+    };
+    if (options.sigint?.afterMs !== undefined) setTimeout(interrupt, options.sigint.afterMs);
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (options.sigint?.afterStderr !== undefined && stderr.includes(options.sigint.afterStderr)) interrupt();
+    });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`course-doctor ${argv.join(" ")} did not finish within ${options.timeoutMs ?? 60_000}ms\nstdout: ${stdout}\nstderr: ${stderr}`));
@@ -64,7 +82,7 @@ export async function runBin(argv: string[], options: RunOptions & { timeoutMs?:
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
+      resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started });
     });
     if (options.stdin !== undefined) child.stdin.end(options.stdin);
     else child.stdin.end();
