@@ -14,6 +14,8 @@ export interface ConditionResult {
   operator: string;
   key: string;
   values: string[];
+  /** The operator is a negated one (StringNotEquals, ArnNotLike, NotIpAddress, ...). */
+  negated: boolean;
   matched: Match;
   /** The condition as written, e.g. `ArnNotLike aws:SourceArn arn:...` — a negation stays visible. */
   text: string;
@@ -253,15 +255,16 @@ function show(value: ContextValue): string {
 /** Evaluates one condition test against the request's context. */
 export function evaluateCondition(entry: ConditionEntry, context: ContextReader, variables: boolean): ConditionResult {
   const written = `${entry.operator} ${entry.key} ${entry.values.length === 1 ? entry.values[0] : `[${entry.values.join(", ")}]`}`;
+  const operator = parseOperator(entry.operator);
   const result = (matched: Match, why: string): ConditionResult => ({
     operator: entry.operator,
     key: entry.key,
     values: entry.values,
+    negated: operator?.negated ?? false,
     matched,
     text: written,
     reason: `${written} ${matched === true ? "holds" : matched === false ? "does not hold" : "cannot be evaluated"}: ${why}`,
   });
-  const operator = parseOperator(entry.operator);
   if (!operator) return result("unknown", `${entry.operator} is not an operator this evaluator implements`);
   const found = context.get(entry.key);
 

@@ -106,8 +106,9 @@ export function parseArn(text: string): ArnParts | null {
  * ArnLike / ArnEquals (which "behave identically"): "Each of the six colon-delimited components of
  * the ARN is checked separately and each can include multi-character match wildcards (*) or
  * single-character match wildcards (?)" (IAM JSON policy elements: Condition operators). So a `*`
- * never spans the components, while the resource component keeps its own colons. Null when the
- * pattern is no six-part ARN: the page documents the comparison for ARNs only.
+ * never spans the components, while the resource component keeps its own colons. An ARN pattern
+ * short of six components matches nothing (they cannot all be compared); null when the pattern
+ * is no ARN at all (`*`): the page documents the comparison for ARNs only.
  */
 export function arnLikeMatches(pattern: string | readonly PatternChar[], value: string): boolean | null {
   const chars = typeof pattern === "string" ? patternChars(pattern) : pattern;
@@ -116,7 +117,8 @@ export function arnLikeMatches(pattern: string | readonly PatternChar[], value: 
     if (p.c === ":" && parts.length < 6) parts.push([]);
     else parts[parts.length - 1]!.push(p);
   }
-  if (parts.length < 6 || parts[0]!.map((p) => p.c).join("") !== "arn") return null;
+  if (parts[0]!.map((p) => p.c).join("") !== "arn") return null;
+  if (parts.length < 6) return false;
   const v = parseArn(value);
   if (!v) return false;
   const values = [v.partition, v.service, v.region, v.account, v.resource];

@@ -72,9 +72,22 @@ describe("ArnLike compares the six components one by one (Condition operators, A
     ["arn:aws:events:us-east-1:123456789012:rule/x", "not an arn", false],
   ])("%s ~ %s → %s", (p, v, expected) => expect(arnLikeMatches(p, v)).toBe(expected));
 
-  test("a pattern that is no six-part ARN is not comparable", () => {
+  const CUSTOM = "arn:aws:events:us-east-1:123456789012:rule/orders-bus/route-orders";
+  test.each([
+    [CUSTOM, true],
+    ["arn:aws:events:us-east-1:123456789012:rule/orders-bus/*", true],
+    ["arn:aws:events:*:123456789012:rule/orders-bus/route-?rders", true],
+    ["arn:aws:events:us-east-1:123456789012:rule/*", true],
+    ["arn:aws:events:us-*:123456789012:rule/orders-bus/*", true],
+    // Each part is matched on its own: a star in the region never reaches into the account.
+    ["arn:aws:events:us-east-1*:rule/orders-bus/route-orders", false],
+    ["arn:aws:events", false],
+    ["arn:aws:events:us-east-1:123456789012:rule/route-orders", false],
+    ["arn:aws:events:us-east-1:123456789012:rule/orders-bus/Route-Orders", false],
+  ])("%s ~ a custom-bus rule → %s", (pattern, expected) => expect(arnLikeMatches(pattern, CUSTOM)).toBe(expected));
+
+  test("a pattern that is no ARN at all is not comparable", () => {
     expect(arnLikeMatches("*", "arn:aws:events:us-east-1:1:rule/x")).toBeNull();
-    expect(arnLikeMatches("arn:aws:events", "arn:aws:events:us-east-1:1:rule/x")).toBeNull();
   });
 });
 
