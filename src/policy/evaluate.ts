@@ -94,12 +94,11 @@ function list(values: readonly string[]): string {
 }
 
 /** Evaluates one statement against a request; `options.version` (the policy's Version) decides whether variables resolve. */
-export function evaluateStatement(
-  statement: Statement,
-  request: AccessRequest,
-  options: EvaluateOptions & { version?: string | null } = {},
-  context = new ContextReader(request),
-): StatementResult {
+export function evaluateStatement(statement: Statement, request: AccessRequest, options: EvaluateOptions & { version?: string | null } = {}): StatementResult {
+  return judgeStatement(statement, request, options, new ContextReader(request));
+}
+
+function judgeStatement(statement: Statement, request: AccessRequest, options: EvaluateOptions & { version?: string | null }, context: ContextReader): StatementResult {
   const variables = options.version === "2012-10-17";
   const identity = options.kind === "identity";
 
@@ -212,7 +211,7 @@ export function evaluatePolicy(input: Policy | string | object, request: AccessR
 }
 
 function decide(policy: Policy, request: AccessRequest, options: EvaluateOptions, context: ContextReader, role?: PolicyRole, policyIndex?: number): PolicyResult {
-  const statements = policy.statements.map((s) => evaluateStatement(s, request, { ...options, version: policy.version }, context));
+  const statements = policy.statements.map((s) => judgeStatement(s, request, { ...options, version: policy.version }, context));
   const notes = notesOf(statements, context, role, policyIndex);
   const ref = (r: StatementResult) => refOf(r, role, policyIndex);
   const uncertain = (r: StatementResult): Uncertainty => ({ statement: ref(r), effect: r.effect, reasons: unknownReasons(r) });
@@ -258,6 +257,11 @@ export interface AccessResult extends AccessDecision {
   resource: PolicyResult | null;
   identity: PolicyResult[];
   boundary: PolicyResult | null;
+}
+
+/** The statements of one effect that may or may not apply. */
+function uncertainOf(result: PolicyResult | null, effect: "Allow" | "Deny", role: PolicyRole, policyIndex?: number): Uncertainty[] {
+  return (result?.statements ?? []).filter((s) => s.effect === effect && s.applies === "unknown").map((s) => ({ statement: refOf(s, role, policyIndex), effect, reasons: unknownReasons(s) }));
 }
 
 /** True when one of the statements is an Allow that applies (or unknown when one may). */
@@ -335,10 +339,16 @@ export function evaluateAccess(policies: AccessPolicies, request: AccessRequest)
     }
   }
 
-  const maybeDenies = all.flatMap((r) => r.uncertainties.filter((u) => u.effect === "Deny"));
+  // Every policy's open statements count, even in a policy that on its own denies implicitly.
+  const open = (effect: "Allow" | "Deny") => [
+    ...uncertainOf(resource, effect, "resource"),
+    ...identity.flatMap((r, i) => uncertainOf(r, effect, "identity", i)),
+    ...uncertainOf(boundary, effect, "boundary"),
+  ];
+  const maybeDenies = open("Deny");
   if (allowed === false) return { ...base, decision: "denied", explicit: false, decidedBy: null, uncertainties: [], reasons };
   if (allowed === true && maybeDenies.length === 0) return { ...base, decision: "allowed", explicit: false, decidedBy: grant, uncertainties: [], reasons };
-  const maybeAllows = allowed === "unknown" ? all.flatMap((r) => r.uncertainties.filter((u) => u.effect === "Allow")) : [];
+  const maybeAllows = allowed === "unknown" ? open("Allow") : [];
   return { ...base, decision: "allowed-unless", explicit: false, decidedBy: grant, uncertainties: [...gaps, ...maybeAllows, ...maybeDenies], reasons };
 }
 

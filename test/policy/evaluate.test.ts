@@ -272,6 +272,17 @@ describe("role trust and KMS key policies must allow the principal themselves", 
   });
 });
 
+describe("combined uncertainty", () => {
+  test("a Deny that may apply in an identity-based policy keeps a resource policy's grant open", () => {
+    const queue = "arn:aws:sqs:us-east-1:123456789012:q";
+    const who = user("123456789012", "bob");
+    const grant = { Statement: { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:user/bob" }, Action: "sqs:SendMessage", Resource: queue } };
+    const maybeDeny = { Statement: { Sid: "tls", Effect: "Deny", Action: "sqs:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } } };
+    const result = evaluateAccess({ resourcePolicy: grant, identityPolicies: [maybeDeny] }, { ...request(who, "sqs:SendMessage", queue), absent: [] });
+    expect(result).toMatchObject({ decision: "allowed-unless", uncertainties: [{ statement: { sid: "tls", policy: "identity", policyIndex: 0 }, effect: "Deny" }] });
+  });
+});
+
 describe("single policy decisions", () => {
   const q = "arn:aws:sqs:us-east-1:123456789012:q";
   const who = { service: "events.amazonaws.com" };
