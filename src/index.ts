@@ -6,6 +6,14 @@
  *
  * Patterns and events are objects or JSON strings. An invalid pattern throws
  * InvalidPatternError (with `path` and `reason`).
+ *
+ * And IAM policy evaluation, as course-doctor's checks use it:
+ *
+ *   import { evaluatePolicy, eventBridgeDeliveryRequest, describeDecision } from "course-doctor";
+ *   const request = eventBridgeDeliveryRequest({ ruleArn, action: "lambda:InvokeFunction", resource: functionArn });
+ *   describeDecision(evaluatePolicy(functionPolicy, request)); // "allowed by statement events-invoke"
+ *
+ * An invalid policy throws InvalidPolicyError (with `path` and `reason`); validatePolicy lists problems.
  */
 export {
   compilePattern,
@@ -31,3 +39,45 @@ export {
   type NormalizedEvent,
   type PutEventsEntry,
 } from "./event/index.js";
+export {
+  describeDecision,
+  describeStatement,
+  describeStatementRef,
+  EVENTS_SERVICE,
+  evaluateAccess,
+  evaluateActions,
+  evaluatePolicy,
+  evaluateStatement,
+  eventBridgeDeliveryRequest,
+  InvalidPolicyError,
+  parsePolicy,
+  readPolicy,
+  roleRequest,
+  validatePolicy,
+  type AccessDecision,
+  type AccessPolicies,
+  type AccessRequest,
+  type AccessResult,
+  type ActionsResult,
+  type ConditionEntry,
+  type ConditionResult,
+  type ContextValue,
+  type Decision,
+  type ElementResult,
+  type EvaluateOptions,
+  type Match,
+  type Policy,
+  type PolicyProblem,
+  type PolicyReading,
+  type PolicyResult,
+  type PolicyRole,
+  type PrincipalBlock,
+  type PrincipalRef,
+  type PrincipalType,
+  type PrincipalVia,
+  type ReadingNote,
+  type Statement,
+  type StatementRef,
+  type StatementResult,
+  type Uncertainty,
+} from "./policy/index.js";

@@ -88,6 +88,18 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
   if (verdict.admitted) {
     const a = verdict.admitted;
     const sid = sidOf(a.statement);
+    const deny = verdict.mayDeny[0];
+    if (deny) {
+      const denySid = sidOf(deny.statement);
+      return finding("target.permission", "warn", `events.amazonaws.com may invoke it from ${from}, unless statement ${denySid} denies it`, {
+        subject,
+        detail: [`Statement ${denySid} denies the invocation if its conditions hold, which are not evaluated here: ${deny.unevaluated.join(", ")}. A Deny wins over any Allow.`, roleNote]
+          .filter(Boolean)
+          .join("\n"),
+        evidence,
+        fix: `If EventBridge is refused, narrow or remove statement ${denySid} first:\n  ${removePermission(denySid)}`,
+      });
+    }
     if (a.sourceAccount !== null) {
       return finding("target.permission", "warn", `events.amazonaws.com may invoke it from ${from}, but statement ${sid} also has a SourceAccount condition`, {
         subject,
@@ -151,16 +163,25 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
 
   // A statement that missed only on a wrong form of THIS rule's ARN is useless: offer to remove
   // it. One naming another rule may be that rule's permission, so it stays.
+  // A negated SourceArn test carries no values: it names no wrong ARN to replace.
   const wrongSourceArn = nearMisses.filter((m) => {
     const miss = m.reasons.length === 1 ? m.reasons[0]! : null;
-    return miss?.kind === "source-arn" && m.statement.Sid && (miss.values ?? []).every((v) => parseRuleArn(v)?.name === rule.name);
+    return miss?.kind === "source-arn" && m.statement.Sid && miss.values !== undefined && miss.values.every((v) => parseRuleArn(v)?.name === rule.name);
   });
-  const fix = [
-    `Let EventBridge invoke ${subject} from this rule (${rule.arn}):`,
-    `  ${addPermission}`,
-    ...wrongSourceArn.map((m) => `then remove the statement with the wrong ARN: ${removePermission(m.statement.Sid!)}`),
-    whyNot(nearMisses, statements.length, verdict.denied),
-  ];
+  // Against a Deny, adding an Allow changes nothing: the Deny has to go (or narrow) first.
+  const deniedSid = verdict.denied ? sidOf(verdict.denied) : null;
+  const fix = deniedSid
+    ? [
+        `Remove or narrow statement ${deniedSid}, which denies the invocation (a Deny wins over any Allow):`,
+        `  ${removePermission(deniedSid)}`,
+        ...(verdict.verdicts.some((v) => v.admits) ? [] : [`then let EventBridge invoke ${subject} from this rule (${rule.arn}):`, `  ${addPermission}`]),
+      ]
+    : [
+        `Let EventBridge invoke ${subject} from this rule (${rule.arn}):`,
+        `  ${addPermission}`,
+        ...wrongSourceArn.map((m) => `then remove the statement with the wrong ARN: ${removePermission(m.statement.Sid!)}`),
+        whyNot(nearMisses, statements.length),
+      ];
   return finding("target.permission", status, title, {
     subject,
     detail: [why, roleNote].filter(Boolean).join("\n"),
@@ -170,8 +191,7 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
 }
 
 /** One sentence on why the existing policy did not admit the rule, for the end of the fix. */
-function whyNot(nearMisses: Array<Extract<StatementVerdict, { admits: false }>>, count: number, denied: PolicyStatement | null): string {
-  if (denied) return `Statement ${sidOf(denied)} denies the invocation; remove it, as a Deny wins over any Allow.`;
+function whyNot(nearMisses: Array<Extract<StatementVerdict, { admits: false }>>, count: number): string {
   if (count === 0) return "The function had no resource policy: rules created outside the console need this permission added explicitly.";
   const first = nearMisses[0];
   if (!first) return `None of its statements is for ${EVENTS_PRINCIPAL}.`;

@@ -1,6 +1,6 @@
 /**
- * ARNs the checks reason about: rules, buses, Lambda functions, and IAM's way of
- * matching an ARN against a pattern. Pure string work, no AWS calls.
+ * ARNs the checks reason about: rules, buses, Lambda functions. Pure string work, no AWS
+ * calls; matching an ARN against a policy's pattern is the policy evaluator's (src/policy).
  */
 
 /** The six colon-separated parts of an ARN; `resource` keeps any further colons. */
@@ -76,36 +76,6 @@ export function unqualifiedFunctionArn(text: string): string {
   const fn = parseFunctionArn(text);
   if (!fn) return text;
   return `arn:${fn.partition}:lambda:${fn.region}:${fn.account}:function:${fn.name}`;
-}
-
-/** `*` and `?` glob matching, as IAM's Like operators do it. */
-export function globMatches(pattern: string, value: string, { ignoreCase = false } = {}): boolean {
-  const source = pattern
-    .split("")
-    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.+()[\]{}|]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
-}
-
-/**
- * IAM's ARN comparison (ArnLike, and ArnEquals, which IAM documents with the same
- * semantics): each of the six colon-delimited parts is matched separately, each may
- * hold `*` and `?`, so a `*` never spans a colon.
- */
-export function arnMatches(pattern: string, value: string): boolean {
-  if (pattern === "*") return true;
-  const p = parseArn(pattern);
-  const v = parseArn(value);
-  // A pattern that starts like an ARN but lacks its six parts matches nothing, as in IAM.
-  if (!p) return !pattern.startsWith("arn:") && globMatches(pattern, value);
-  if (!v) return false;
-  return (
-    globMatches(p.partition, v.partition) &&
-    globMatches(p.service, v.service) &&
-    globMatches(p.region, v.region) &&
-    globMatches(p.account, v.account) &&
-    globMatches(p.resource, v.resource)
-  );
 }
 
 /**

@@ -123,8 +123,11 @@ export interface PolicyStatement {
   Sid?: string;
   Effect?: string;
   Principal?: unknown;
+  NotPrincipal?: unknown;
   Action?: string | string[];
+  NotAction?: string | string[];
   Resource?: string | string[];
+  NotResource?: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 

@@ -310,6 +310,32 @@ describe("targets", () => {
     const f = one(broken.permissionOtherRule(), "target.permission");
     expect(f.fix).not.toContain("remove-permission");
   });
+
+  test("a Deny that applies: the fix removes or narrows it first, and adds nothing while an Allow exists", () => {
+    const deny = permissionStatement({ Sid: "DenyOutsideOrg", Effect: "Deny", Principal: "*", sourceArn: null, Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-123" } } });
+    const s = variant((s) => (s.lambdaTargets[FUNCTION]!.policy = ok({ statements: [permissionStatement(), deny] })));
+    const f = one(s, "target.permission");
+    expect(f).toMatchObject({ status: "fail", title: "statement DenyOutsideOrg denies events.amazonaws.com" });
+    expect(f.fix!.split("\n")[0]).toBe("Remove or narrow statement DenyOutsideOrg, which denies the invocation (a Deny wins over any Allow):");
+    expect(f.fix).toContain("aws lambda remove-permission");
+    expect(f.fix).not.toContain("add-permission");
+  });
+
+  test("a Deny whose condition cannot hold for EventBridge is not applied", () => {
+    const deny = permissionStatement({ Sid: "DenyOtherOrgs", Effect: "Deny", Principal: "*", sourceArn: null, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-other" } } });
+    const s = variant((s) => (s.lambdaTargets[FUNCTION]!.policy = ok({ statements: [permissionStatement(), deny] })));
+    expect(one(s, "target.permission").status).toBe("pass");
+  });
+
+  test("a Deny the evaluator cannot settle is a warning naming it", () => {
+    const deny = permissionStatement({ Sid: "DenyPlainHttp", Effect: "Deny", Principal: "*", sourceArn: null, Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    const s = variant((s) => (s.lambdaTargets[FUNCTION]!.policy = ok({ statements: [permissionStatement(), deny] })));
+    const f = one(s, "target.permission");
+    expect(f).toMatchObject({ status: "warn" });
+    expect(f.title).toContain("unless statement DenyPlainHttp denies it");
+    expect(f.detail).toContain("Bool aws:SecureTransport");
+    expect(f.fix).toContain("narrow or remove statement DenyPlainHttp first");
+  });
 });
 
 describe("dead-letter queue", () => {

@@ -95,12 +95,70 @@ describe("evaluateInvokePermission", () => {
     expect(verdict.admitted?.sourceAccount).toEqual(["123456789012"]);
   });
 
-  test("conditions it does not understand are listed", () => {
+  test("conditions it cannot settle for EventBridge's request are listed", () => {
+    const verdict = evaluateInvokePermission([statement({ Condition: { ArnLike: { "AWS:SourceArn": RULE_ARN }, DateLessThan: { "aws:CurrentTime": "2030-01-01T00:00:00Z" } } })], request);
+    expect(verdict.admitted?.unevaluated).toEqual(["DateLessThan aws:CurrentTime"]);
+  });
+
+  test("a condition on aws:PrincipalOrgID refuses EventBridge, which sends no organization id", () => {
     const verdict = evaluateInvokePermission([statement({ Condition: { ArnLike: { "AWS:SourceArn": RULE_ARN }, StringEquals: { "aws:PrincipalOrgID": "o-123" } } })], request);
-    expect(verdict.admitted?.unevaluated).toEqual(["StringEquals aws:PrincipalOrgID"]);
+    expect(verdict.admitted).toBeNull();
+    expect(verdict.verdicts[0]).toMatchObject({ admits: false, reasons: [{ kind: "condition", short: "requires StringEquals aws:PrincipalOrgID o-123" }] });
   });
 
   test("an empty policy admits nothing", () => {
     expect(evaluateInvokePermission([], request)).toMatchObject({ admitted: null, denied: null, verdicts: [] });
+  });
+});
+
+describe("what the evaluator fixes", () => {
+  test("a Deny whose condition cannot hold for EventBridge's request is not applied", () => {
+    const deny = statement({ Sid: "org-only", Effect: "Deny", Principal: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-123" } } });
+    const verdict = evaluateInvokePermission([statement(), deny], request);
+    expect(verdict.denied).toBeNull();
+    expect(verdict.admitted?.statement.Sid).toBe("s1");
+  });
+
+  test("a Deny whose condition holds for EventBridge's request is applied", () => {
+    const deny = statement({ Sid: "outsiders", Effect: "Deny", Principal: "*", Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-123" } } });
+    expect(evaluateInvokePermission([statement(), deny], request)).toMatchObject({ admitted: null, denied: { Sid: "outsiders" } });
+  });
+
+  test("a Deny the evaluator cannot settle is reported, not applied", () => {
+    const deny = statement({ Sid: "tls", Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    const verdict = evaluateInvokePermission([statement(), deny], request);
+    expect(verdict.denied).toBeNull();
+    expect(verdict.mayDeny).toEqual([{ statement: deny, unevaluated: ["Bool aws:SecureTransport"] }]);
+  });
+
+  test.each<[string, Partial<PolicyStatement>, boolean]>([
+    ["NotPrincipal naming another service admits EventBridge", { Principal: undefined, NotPrincipal: { Service: "sns.amazonaws.com" } }, true],
+    ["NotPrincipal naming EventBridge does not", { Principal: undefined, NotPrincipal: { Service: "events.amazonaws.com" } }, false],
+    ["NotAction lambda:GetFunction admits the invocation", { Action: undefined, NotAction: "lambda:GetFunction" }, true],
+    ["NotAction lambda:Invoke* does not", { Action: undefined, NotAction: "lambda:Invoke*" }, false],
+    ["NotResource on another function admits it", { Resource: undefined, NotResource: "arn:aws:lambda:us-east-1:123456789012:function:other" }, true],
+    ["NotResource on this function does not", { Resource: undefined, NotResource: FN }, false],
+    ["ForAllValues:ArnLike on aws:SourceArn is recognised", { Condition: { "ForAllValues:ArnLike": { "aws:SourceArn": RULE_ARN } } }, true],
+  ])("%s", (_name, overrides, admits) => {
+    expect(evaluateStatement(statement(overrides), request).admits).toBe(admits);
+  });
+
+  test("a trailing * in the resource ARN admits a qualified target", () => {
+    expect(evaluateStatement(statement({ Resource: `${FN}*` }), { targetArn: `${FN}:live`, ruleArn: RULE_ARN }).admits).toBe(true);
+  });
+
+  test('"Effect": "deny" is an invalid statement: reported, never counted as an Allow', () => {
+    const verdict = evaluateInvokePermission([statement({ Effect: "deny" })], request);
+    expect(verdict.admitted).toBeNull();
+    expect(verdict.verdicts[0]).toMatchObject({ admits: false, nearMiss: true, reasons: [{ kind: "invalid" }] });
+    if (!verdict.verdicts[0]!.admits) expect(verdict.verdicts[0]!.reasons[0]!.message).toContain('Effect is "Allow" or "Deny" (case-sensitive), not "deny"');
+  });
+
+  test("a negated condition's text keeps its negation", () => {
+    const verdict = evaluateStatement(statement({ Condition: { ArnNotLike: { "AWS:SourceArn": "arn:aws:events:*:*:rule/orders-bus/*" } } }), request);
+    if (verdict.admits) throw new Error("admitted");
+    expect(verdict.reasons[0]!.message).toContain("ArnNotLike AWS:SourceArn arn:aws:events:*:*:rule/orders-bus/* excludes it");
+    expect(verdict.reasons[0]!.message).not.toContain("does not match");
+    expect(verdict.reasons[0]!.values).toBeUndefined();
   });
 });

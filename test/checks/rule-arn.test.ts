@@ -1,6 +1,5 @@
 import { describe, expect, test } from "vitest";
 import {
-  arnMatches,
   explainRuleArnMismatch,
   parseBusArn,
   parseFunctionArn,
@@ -36,21 +35,6 @@ test("parseBusArn and parseFunctionArn", () => {
   expect(parseFunctionArn("arn:aws:lambda:us-east-1:1:function:api:live")).toMatchObject({ name: "api", qualifier: "live" });
   expect(parseFunctionArn("arn:aws:lambda:us-east-1:1:function:api")).not.toHaveProperty("qualifier");
   expect(unqualifiedFunctionArn("arn:aws:lambda:us-east-1:1:function:api:7")).toBe("arn:aws:lambda:us-east-1:1:function:api");
-});
-
-describe("arnMatches (IAM ArnLike)", () => {
-  test.each([
-    [CUSTOM, CUSTOM, true],
-    ["arn:aws:events:us-east-1:123456789012:rule/orders-bus/*", CUSTOM, true],
-    ["arn:aws:events:*:123456789012:rule/orders-bus/route-?rders", CUSTOM, true],
-    ["arn:aws:events:us-east-1:123456789012:rule/*", CUSTOM, true],
-    ["arn:aws:events:us-*:123456789012:rule/orders-bus/*", CUSTOM, true],
-    // Each part is matched on its own: a star in the region never reaches into the account.
-    ["arn:aws:events:us-east-1*:rule/orders-bus/route-orders", CUSTOM, false],
-    [DEFAULT, CUSTOM, false],
-    ["*", CUSTOM, true],
-    ["arn:aws:events:us-east-1:123456789012:rule/orders-bus/Route-Orders", CUSTOM, false],
-  ])("%s ~ %s → %s", (pattern, value, expected) => expect(arnMatches(pattern, value)).toBe(expected));
 });
 
 describe("explainRuleArnMismatch names the trap", () => {
