@@ -14,7 +14,7 @@ import { InvalidInputTransformError } from "./errors.js";
 import { isJsonObject, readEventText, readPayload, writeJson } from "./json-text.js";
 import { parseInputPath, readInputPath, type PathValue } from "./path.js";
 import { fillTemplate, isPredefinedVariable, readTemplate, type TemplateSlot } from "./template.js";
-import type { InputContext, InputMode, InputWarning, TargetInputResult } from "./types.js";
+import type { InputContext, InputMode, InputWarning, TargetDescription, TargetInputResult, TargetInputSettings } from "./types.js";
 import { pickTargetInput, validateTargetInput } from "./validate.js";
 
 /**
@@ -36,7 +36,7 @@ import { pickTargetInput, validateTargetInput } from "./validate.js";
  * Throws InvalidInputTransformError for settings PutTargets rejects (no such target can
  * exist) and InvalidEventError for an event that is not a JSON object.
  */
-export function applyTargetInput(settings: unknown, event: object | string, context: InputContext = {}): TargetInputResult {
+export function applyTargetInput(settings: TargetInputSettings | TargetDescription, event: object | string, context: InputContext = {}): TargetInputResult {
   const problems = validateTargetInput(settings);
   if (problems[0]) throw new InvalidInputTransformError(problems[0].path, problems[0].reason, problems);
   const root = readEvent(event);
@@ -183,7 +183,7 @@ function readVariable(name: string, map: Record<string, string> | undefined, roo
     case "aws.events.event.ingestion-time":
       return context.ingestionTime === undefined ? { state: "missing", why: "no ingestion time was given" } : { state: "found", value: formatIngestionTime(context.ingestionTime) };
     case "aws.events.event":
-      return { state: "found", value: legacyEventView(root) };
+      return { state: "found", value: buildLegacyEvent(root) };
     case "aws.events.event.json":
       return { state: "found", value: root };
   }
@@ -214,7 +214,7 @@ const LEGACY_FIELDS: readonly [string, string][] = [
  * version, with `detail-type` spelt `detailType` and `time` in epoch milliseconds. Other
  * top-level fields are left out.
  */
-export function legacyEventView(event: Record<string, unknown>): Record<string, unknown> {
+export function buildLegacyEvent(event: Record<string, unknown>): Record<string, unknown> {
   const view: Record<string, unknown> = {};
   for (const [from, to] of LEGACY_FIELDS) {
     if (!Object.prototype.hasOwnProperty.call(event, from)) continue;

@@ -3,7 +3,7 @@
  * EventBridge does (Input, InputPath, InputTransformer), and what PutTargets rejects.
  * Pure: no I/O, no clock.
  */
-export { applyTargetInput, formatIngestionTime, legacyEventView } from "./apply.js";
+export { applyTargetInput, formatIngestionTime, buildLegacyEvent } from "./apply.js";
 export { DEFAULT_RULE_NAME, transformForCommand, type TransformCommandOptions, type TransformCommandResult } from "./command.js";
 export { InvalidInputTransformError } from "./errors.js";
 export { parseInputPath, readInputPath, type InputPathExpression, type PathStep, type PathValue } from "./path.js";
