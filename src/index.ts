@@ -14,6 +14,14 @@
  *   describeDecision(evaluatePolicy(functionPolicy, request)); // "allowed by statement events-invoke"
  *
  * An invalid policy throws InvalidPolicyError (with `path` and `reason`); validatePolicy lists problems.
+ *
+ * And what a rule target receives, the way EventBridge builds it from Input, InputPath or
+ * InputTransformer:
+ *
+ *   import { applyTargetInput, validateTargetInput } from "course-doctor";
+ *   applyTargetInput({ InputPath: "$.detail" }, event).payload; // the exact text delivered
+ *
+ * Settings PutTargets rejects throw InvalidInputTransformError (with `path` and `reason`).
  */
 export {
   compilePattern,
@@ -81,3 +89,34 @@ export {
   type StatementResult,
   type Uncertainty,
 } from "./policy/index.js";
+export {
+  applyTargetInput,
+  assertTargetInput,
+  formatIngestionTime,
+  InvalidInputTransformError,
+  isJsonTemplate,
+  buildLegacyEvent,
+  MAX_INPUT_LENGTH,
+  MAX_VARIABLES,
+  parseInputPath,
+  pickTargetInput,
+  PREDEFINED_VARIABLES,
+  readInputPath,
+  transformForCommand,
+  validateTargetInput,
+  type InputContext,
+  type InputMode,
+  type InputPathExpression,
+  type InputProblem,
+  type InputTransformerSettings,
+  type InputWarning,
+  type InputWarningCode,
+  type PathStep,
+  type PathValue,
+  type PredefinedVariable,
+  type TargetDescription,
+  type TargetInputResult,
+  type TargetInputSettings,
+  type TransformCommandOptions,
+  type TransformCommandResult,
+} from "./input/index.js";

@@ -34,8 +34,18 @@ export class JsonSyntaxError extends Error {
 
 const NUMBER_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
+/** How parseJson reads numbers. */
+export interface ParseJsonOptions {
+  /**
+   * Keep every number literal as a RawNumber, not only the inexact ones: for output that
+   * must repeat the input's text (`1.50`, `1e3`), as the input transformer does.
+   */
+  keepNumberText?: boolean;
+}
+
 /** Parses JSON text; duplicate keys keep the last value, as `JSON.parse` does. */
-export function parseJson(text: string): unknown {
+export function parseJson(text: string, options: ParseJsonOptions = {}): unknown {
+  const readNumber = options.keepNumberText ? (literal: string) => new RawNumber(literal) : numberFromLiteral;
   let pos = 0;
   const fail = (reason: string, at = pos): never => {
     const before = text.slice(0, at);
@@ -163,7 +173,7 @@ export function parseJson(text: string): unknown {
     const m = NUMBER_RE.exec(text);
     if (m) {
       pos += m[0].length;
-      return numberFromLiteral(m[0]);
+      return readNumber(m[0]);
     }
     return fail(c === undefined ? "unexpected end of input" : `unexpected character ${JSON.stringify(c)}`);
   };
