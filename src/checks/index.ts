@@ -17,7 +17,7 @@ import { publisherBusCheck } from "./publisher-bus.js";
 import { ruleExistsCheck } from "./rule-exists.js";
 import { rulePatternCheck } from "./rule-pattern.js";
 import { ruleStateCheck } from "./rule-state.js";
-import { finding, type Check } from "./support.js";
+import { connectionOf, finding, withConnection, type Check } from "./support.js";
 import { targetDlqCheck } from "./target-dlq.js";
 import { targetExistsCheck } from "./target-exists.js";
 import { targetPermissionCheck } from "./target-permission.js";
@@ -53,9 +53,11 @@ export const CHECKS: readonly Check[] = [
  */
 export function runChecks(snapshot: Snapshot, checks: readonly Check[] = CHECKS): Finding[] {
   const findings: Finding[] = [];
+  const connection = connectionOf(snapshot);
   for (const check of checks) {
     try {
-      findings.push(...check.run(snapshot));
+      // Every fix runs where the diagnosis looked: the run's region, profile and endpoint.
+      findings.push(...check.run(snapshot).map((f) => (f.fix ? { ...f, fix: withConnection(f.fix, connection) } : f)));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       findings.push(

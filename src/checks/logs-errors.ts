@@ -1,7 +1,7 @@
 import type { Finding } from "../model/finding.js";
 import type { Snapshot, TargetInfo } from "../model/snapshot.js";
 import { windowLabel } from "./metrics-support.js";
-import { finding, flagsText, plural, regionOf, skipped, subjectOf, tailSince, targetsInScope, unreadable, type Check } from "./support.js";
+import { finding, flagsText, plural, regionOf, sh, skipped, subjectOf, tailSince, targetsInScope, unreadable, type Check } from "./support.js";
 
 const MAX_LINE = 300;
 
@@ -49,7 +49,11 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
       errorLines: errorLines.length,
       newest: newestFirst.slice(0, 5).map((l) => ({ timestamp: l.timestamp, stream: l.stream, message: clip(l.message) })),
     },
-    fix: `The handler fails: read the errors around these lines and fix the code. aws logs tail ${group} ${flagsText([["--since", tailSince(snapshot.request.sinceMs)], ["--filter-pattern", "?ERROR ?Error ?Exception ?\"Task timed out\""], ["--region", region]])}`,
+    fix: [
+      "The handler fails: read the errors around these lines and fix the code (aws logs tail needs AWS CLI v2):",
+      `  aws logs tail ${sh(group)} ${flagsText([["--since", tailSince(snapshot.request.sinceMs)], ["--filter-pattern", '?ERROR ?Error ?Exception ?"Task timed out"'], ["--region", region]])}`,
+      `or without the AWS CLI: course-doctor logs ${sh(state.functionName)} ${flagsText([["--since", tailSince(snapshot.request.sinceMs)], ["--filter", "?ERROR ?Error ?Exception"]])}`,
+    ].join("\n"),
   });
 }
 

@@ -21,7 +21,11 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
       subject,
       detail: "The function was invoked and failed: the handler throws (or times out). Its log lines say why (logs.errors).",
       evidence,
-      fix: `Read the errors: aws logs tail /aws/lambda/${name} --since ${tailSince(snapshot.request.sinceMs)} --filter-pattern ERROR${region ? ` --region ${region}` : ""}`,
+      fix: [
+        "Read the errors (aws logs tail needs AWS CLI v2):",
+        `  aws logs tail /aws/lambda/${name} --since ${tailSince(snapshot.request.sinceMs)} --filter-pattern ERROR${region ? ` --region ${region}` : ""}`,
+        `or: course-doctor logs ${name} --since ${tailSince(snapshot.request.sinceMs)} --filter ERROR`,
+      ].join("\n"),
     });
   }
   if (throttles > 0) {

@@ -32,12 +32,16 @@ function mismatch(dest: BusDestination, ruleBus: string, here: { region: string 
   return null;
 }
 
-/** A paste-ready command that sets one variable and keeps the others. */
+/**
+ * A paste-ready command that sets one variable and keeps the others. update-function-
+ * configuration prints the whole configuration, every environment value (secrets)
+ * included: its --query prints only the variable it set.
+ */
 function setVariableCommand(fn: string, variable: string, value: string, region: string | null): string {
   const r = region ? ` --region ${sh(region)}` : "";
   const merge = `{Variables: ((. // {}) + {${JSON.stringify(variable)}: ${JSON.stringify(value)}})}`;
   return (
-    `aws lambda update-function-configuration --function-name ${sh(fn)}${r} --environment ` +
+    `aws lambda update-function-configuration --function-name ${sh(fn)}${r} --query ${sh(`Environment.Variables.${variable}`)} --output text --environment ` +
     `"$(aws lambda get-function-configuration --function-name ${sh(fn)}${r} --query Environment.Variables --output json | jq -c ${sh(merge)})"`
   );
 }

@@ -48,23 +48,25 @@ export function describeFailure(failure: CollectFailure): string {
   }
 }
 
-/** What the user can do about a piece that could not be read. */
+/** What the user can do about a piece that could not be read (the title already says why). */
 function adviceFor(failure: CollectFailure): string {
   switch (failure.reason) {
     case "access-denied":
       return failure.action
-        ? `access denied: add ${failure.action} to your policy (course-doctor iam-policy prints all it needs)`
-        : `access denied: ${failure.error}`;
+        ? `Add ${failure.action} to the policy of the identity you run as (course-doctor iam-policy prints all it needs). The service said: ${failure.error}`
+        : `The service said: ${failure.error}`;
     case "throttled":
-      return `${failure.error}: run again in a moment`;
+      return "Throttled past the SDK's retries: run again in a moment.";
     case "timeout":
-      return `${failure.error}: raise --timeout if the service is just slow`;
+      return "Cut by the deadline: raise --timeout if the service is just slow.";
     case "unreachable":
+      return "The endpoint could not be reached: check --endpoint-url, --region and the network.";
     case "no-credentials":
+      return "No usable credentials: sign in, or pass --profile.";
     case "not-found":
-      return failure.error;
+      return "Not found: check the names, the region and the account you run as.";
     default:
-      return `${failure.error}: the service could not answer this read; run again, and with --verbose to see more`;
+      return "The service could not answer this read; it may be passing: run again (--verbose shows its whole answer).";
   }
 }
 
@@ -245,4 +247,51 @@ export function addPermissionCommand(options: {
 /** A window for `aws logs tail --since`, which takes one unit: "1h", "90m". */
 export function tailSince(ms: number): string {
   return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.max(1, Math.ceil(ms / 60_000))}m`;
+}
+
+/** The connection a run used: its fixes must run against the same account, region and endpoint. */
+export interface Connection {
+  region: string | null;
+  profile?: string | undefined;
+  endpoint?: string | null;
+}
+
+/** One `aws SERVICE OPERATION` command in a fix (also inside `$(...)`), for the services fixes use. */
+const AWS_COMMAND = /(^|[\s"'(`])aws (events|lambda|sqs|sns|logs|cloudwatch|iam|kms|sts|stepfunctions|kinesis|firehose) ([a-z][a-z0-9-]*)(?=[\s"')`]|$)/g;
+
+/**
+ * Adds the run's own --region, --profile and --endpoint-url to every `aws` command of a
+ * fix that lacks them, so what the user pastes runs where the diagnosis looked. A
+ * command naming another region (a target elsewhere) keeps it.
+ */
+export function withConnection(fix: string, connection: Connection): string {
+  return fix.replace(AWS_COMMAND, (whole, before: string, service: string, operation: string, offset: number) => {
+    const rest = fix.slice(offset + whole.length, endOfCommand(fix, offset + whole.length));
+    const add: Array<[string, string | null | undefined]> = [];
+    if (!/\s--region\s/.test(`${rest} `)) add.push(["--region", connection.region]);
+    if (!/\s--profile\s/.test(`${rest} `)) add.push(["--profile", connection.profile]);
+    if (!/\s--endpoint-url\s/.test(`${rest} `)) add.push(["--endpoint-url", connection.endpoint]);
+    const extra = flagsText(add);
+    return `${before}aws ${service} ${operation}${extra ? ` ${extra}` : ""}`;
+  });
+}
+
+/** Where a command that starts at `from` ends: the end of the line, a pipe, or the `)` closing its `$(`. */
+function endOfCommand(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n" || c === "|") return i;
+    if (c === "(") depth++;
+    if (c === ")") {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return text.length;
+}
+
+/** The connection recorded in a snapshot. */
+export function connectionOf(snapshot: Snapshot): Connection {
+  return { region: regionOf(snapshot), profile: snapshot.request.profile, endpoint: snapshot.request.endpoint };
 }

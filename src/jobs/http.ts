@@ -388,6 +388,10 @@ const CODE_REASONS: Record<string, string> = {
 
 /** Turns a fetch failure into a kind and a short reason, from the error codes inside it. */
 function classifyNetworkError(error: unknown, responseStarted: boolean): { kind: JobApiErrorKind; reason: string } {
+  // fetch refuses some ports outright (6000, 6667, ...: the "bad ports" of the Fetch
+  // standard): it never connects, so nothing was sent.
+  const refused = refusedPort(error);
+  if (refused) return { kind: "unreachable", reason: refused };
   const code = findCode(error);
   if (code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) {
     return { kind: "tls", reason: `TLS certificate problem (${code})` };
@@ -395,6 +399,13 @@ function classifyNetworkError(error: unknown, responseStarted: boolean): { kind:
   if (code !== undefined && NEVER_CONNECTED.has(code) && !responseStarted) return { kind: "unreachable", reason: CODE_REASONS[code] ?? code };
   if (code !== undefined) return { kind: "network", reason: CODE_REASONS[code] ?? code };
   return { kind: "network", reason: error instanceof Error ? error.message : String(error) };
+}
+
+/** The reason fetch refused the URL before connecting, when it did. */
+function refusedPort(error: unknown): string | undefined {
+  const cause = (error as { cause?: { message?: unknown } } | null)?.cause;
+  if (typeof cause?.message === "string" && /^bad port$/i.test(cause.message)) return "fetch refuses to connect to this port (a port the Fetch standard blocks; use another)";
+  return undefined;
 }
 
 function findCode(error: unknown, depth = 0): string | undefined {

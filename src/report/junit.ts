@@ -1,7 +1,7 @@
 // JUnit XML for CI test reporters: one test case per finding, one suite per rule.
 // A failing finding is a <failure>, one that could not run an <error>, a skipped one
 // <skipped/>; a warning passes with its text in <system-out> unless `strict` is set.
-import type { Diagnosis, DiagnosisSet, Finding } from "../model/finding.js";
+import { VERDICT_CHECKS, type Diagnosis, type DiagnosisSet, type Finding } from "../model/finding.js";
 import { countFindings, evidenceEntries, formatEvidenceValue } from "./text.js";
 
 /** What the JUnit renderer reads from the options. */
@@ -63,11 +63,12 @@ interface SuiteCounts {
 
 function suiteCounts(diagnosis: Diagnosis, options: JunitOptions): SuiteCounts {
   const counts = countFindings(diagnosis.findings);
+  const failingErrors = diagnosis.findings.filter((f) => f.status === "error" && (options.strict || VERDICT_CHECKS.includes(f.id))).length;
   return {
     tests: diagnosis.findings.length,
     failures: counts.fail + (options.strict ? counts.warn : 0),
-    errors: counts.error,
-    skipped: counts.skip,
+    errors: failingErrors,
+    skipped: counts.skip + counts.error - failingErrors,
   };
 }
 
@@ -84,7 +85,12 @@ function renderCase(diagnosis: Diagnosis, finding: Finding, options: JunitOption
     case "fail":
       return [`${open}>`, `${inner}<failure message="${message}" type="${attribute(finding.id)}">${body}</failure>`, `${indent}</testcase>`];
     case "error":
-      return [`${open}>`, `${inner}<error message="${message}" type="could-not-run">${body}</error>`, `${indent}</testcase>`];
+      // A check the verdict rests on that could not run fails the job (exit 2), as does any
+      // with --strict; a peripheral one is reported as skipped, since the run exits 0.
+      if (options.strict || VERDICT_CHECKS.includes(finding.id)) {
+        return [`${open}>`, `${inner}<error message="${message}" type="could-not-run">${body}</error>`, `${indent}</testcase>`];
+      }
+      return [`${open}>`, `${inner}<skipped message="${attribute(`could not run: ${finding.title}`)}"/>`, `${inner}<system-out>${body}</system-out>`, `${indent}</testcase>`];
     case "warn":
       if (options.strict) {
         return [`${open}>`, `${inner}<failure message="${attribute(`warning: ${finding.title}`)}" type="warning">${body}</failure>`, `${indent}</testcase>`];

@@ -36,7 +36,7 @@ describe("could not tell is not broken", () => {
     const s = variant((s) => (s.lambdaTargets[FUNCTION]!.policy = failed("access-denied", "lambda:GetPolicy")));
     const f = one(s, "target.permission");
     expect(f).toMatchObject({ status: "error", subject: FUNCTION });
-    expect(f.detail).toBe("access denied: add lambda:GetPolicy to your policy (course-doctor iam-policy prints all it needs)");
+    expect(f.detail).toMatch(/^Add lambda:GetPolicy to the policy of the identity you run as \(course-doctor iam-policy prints all it needs\)\. The service said: AccessDeniedException/);
     expect(f.fix).toContain("lambda:GetPolicy");
     expect(runChecks(s).filter((x) => x.status !== "pass").map((x) => x.id)).toEqual(["target.permission"]);
   });
@@ -75,13 +75,13 @@ describe("could not tell is not broken", () => {
   test("throttled metrics: metrics.matched is an error, metrics.delivery a skip", () => {
     const s = variant((s) => (s.metrics = failed("throttled", undefined, "ThrottlingException: Rate exceeded")));
     expect(one(s, "metrics.matched")).toMatchObject({ status: "error" });
-    expect(one(s, "metrics.matched").detail).toBe("ThrottlingException: Rate exceeded: run again in a moment");
+    expect(one(s, "metrics.matched").detail).toBe("Throttled past the SDK's retries: run again in a moment.");
     expect(one(s, "metrics.delivery").status).toBe("skip");
   });
 
   test("a deadline cut says so", () => {
     const s = variant((s) => (s.lambdaTargets[FUNCTION]!.logs = failed("timeout")));
-    expect(one(s, "logs.errors")).toMatchObject({ status: "error", detail: expect.stringMatching(/: raise --timeout if the service is just slow$/) });
+    expect(one(s, "logs.errors")).toMatchObject({ status: "error", detail: "Cut by the deadline: raise --timeout if the service is just slow." });
   });
 
   test("a missing log group is 'no logs yet', a warning, not an error", () => {

@@ -263,6 +263,14 @@ describe("the API's address and the token", () => {
     expect(status.stderr).toContain("cannot reach the job API");
   }, 20_000);
 
+  it("a port fetch refuses (6000) was never connected to: nothing was submitted, not 'the job may have been created'", async () => {
+    const submit = await runCli(["jobs", "submit", "--api-url", "http://127.0.0.1:6000/dev", "--query", "x"]);
+    expect(submit.code).toBe(2);
+    expect(submit.stderr).toContain("fetch refuses to connect to this port");
+    expect(submit.stderr).toContain("nothing was submitted");
+    expect(submit.stderr).not.toContain("may have been created");
+  });
+
   it("COURSE_DOCTOR_API_URL and the config file supply the URL; the flag wins", async () => {
     const fromEnv = await runCli(["jobs", "submit", "--query", "complete-env"], { env: { COURSE_DOCTOR_API_URL: api.url } });
     expect(fromEnv.code).toBe(0);
