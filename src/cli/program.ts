@@ -1,8 +1,8 @@
 import { Command, Option } from "commander";
 import { InterruptedError } from "../errors.js";
-import type { Host } from "../host/host.js";
 import type { Io } from "../host/io.js";
 import { VERSION } from "../version.js";
+import { type Act, type Register } from "./command-kit.js";
 import { createHost } from "./context.js";
 import { registerCheckCommands } from "./commands/check.js";
 import { registerIamPolicyCommand } from "./commands/iam-policy.js";
@@ -16,24 +16,6 @@ import { registerProbeCommand } from "./commands/probe.js";
 import { registerRuleCommand } from "./commands/rule.js";
 import { registerSmokeCommand } from "./commands/smoke.js";
 import { FORMATS } from "../settings/resolve.js";
-
-/**
- * Turns a command handler into a commander action. The handler gets the host (sink,
- * settings, Ctrl-C), the command's own options and its positional arguments, and returns
- * the exit code.
- */
-export type Act = <O = Record<string, unknown>>(
-  handler: (host: Host, options: O, args: string[], command: Command) => Promise<number>,
-  behaviour?: { follows?: boolean },
-) => (...commanderArgs: unknown[]) => Promise<void>;
-
-/** Every command module exports one of these; it adds its command(s) to the program. */
-export type Register = (program: Command, act: Act) => void;
-
-/** Adds an "Examples:" block to a command's help. */
-export function withExamples(command: Command, examples: string[]): Command {
-  return command.addHelpText("after", `\nExamples:\n${examples.map((line) => `  ${line}`).join("\n")}\n`);
-}
 
 /** The command names each module registers, in the order `--help` lists them. */
 const REGISTRY: Array<[names: string[], register: Register]> = [

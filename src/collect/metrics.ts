@@ -4,7 +4,7 @@
  * default bus: RuleName alone), the RuleName-only set people query by mistake, whatever
  * ListMetrics found for the rule on this bus, and each Lambda target's own metrics.
  */
-import type { MetricDataQuery } from "@aws-sdk/client-cloudwatch";
+import type { MetricDataQuery } from "../aws/services/cloudwatch.js";
 import { collect } from "../aws/errors.js";
 import type { CloudWatchService } from "../aws/services/cloudwatch.js";
 import type { Collected, MetricSeries, MetricsState, TargetInfo } from "../model/snapshot.js";

@@ -7,7 +7,10 @@
 import type { ConditionEntry } from "./document.js";
 import type { AccessRequest, ContextValue } from "./request.js";
 import { allOf, anyOf, not, type Match } from "./truth.js";
+import { parseOperator, type Family, type Operator } from "./operator.js";
 import { arnLikeMatches, globMatches, literalChars, patternChars, type PatternChar } from "./wildcard.js";
+
+export { parseOperator, type Operator } from "./operator.js";
 
 /** One condition test's verdict. */
 export interface ConditionResult {
@@ -21,61 +24,6 @@ export interface ConditionResult {
   text: string;
   /** Why it holds, fails or cannot be told, in words. */
   reason: string;
-}
-
-type Family = "String" | "Numeric" | "Date" | "Bool" | "Binary" | "Ip" | "Arn" | "Null";
-
-/** An operator name, read: its comparison, whether it is negated, and its qualifiers. */
-export interface Operator {
-  family: Family;
-  /** The comparison without qualifiers, e.g. `StringNotLike`. */
-  base: string;
-  negated: boolean;
-  set: "ForAnyValue" | "ForAllValues" | null;
-  ifExists: boolean;
-}
-
-const BASES: Record<string, { family: Family; negated?: true }> = {
-  StringEquals: { family: "String" },
-  StringNotEquals: { family: "String", negated: true },
-  StringEqualsIgnoreCase: { family: "String" },
-  StringNotEqualsIgnoreCase: { family: "String", negated: true },
-  StringLike: { family: "String" },
-  StringNotLike: { family: "String", negated: true },
-  NumericEquals: { family: "Numeric" },
-  NumericNotEquals: { family: "Numeric", negated: true },
-  NumericLessThan: { family: "Numeric" },
-  NumericLessThanEquals: { family: "Numeric" },
-  NumericGreaterThan: { family: "Numeric" },
-  NumericGreaterThanEquals: { family: "Numeric" },
-  DateEquals: { family: "Date" },
-  DateNotEquals: { family: "Date", negated: true },
-  DateLessThan: { family: "Date" },
-  DateLessThanEquals: { family: "Date" },
-  DateGreaterThan: { family: "Date" },
-  DateGreaterThanEquals: { family: "Date" },
-  Bool: { family: "Bool" },
-  BinaryEquals: { family: "Binary" },
-  IpAddress: { family: "Ip" },
-  NotIpAddress: { family: "Ip", negated: true },
-  ArnEquals: { family: "Arn" },
-  ArnLike: { family: "Arn" },
-  ArnNotEquals: { family: "Arn", negated: true },
-  ArnNotLike: { family: "Arn", negated: true },
-  Null: { family: "Null" },
-};
-
-/** Reads an operator name; null for one IAM does not define (or this evaluator does not know). */
-export function parseOperator(name: string): Operator | null {
-  const qualified = /^(ForAnyValue|ForAllValues):(.+)$/.exec(name);
-  const set = (qualified?.[1] as Operator["set"]) ?? null;
-  let base = qualified?.[2] ?? name;
-  // "You can add IfExists to the end of any condition operator name except the Null condition."
-  const ifExists = base.endsWith("IfExists") && base !== "IfExists";
-  if (ifExists) base = base.slice(0, -"IfExists".length);
-  const known = BASES[base];
-  if (!known || (base === "Null" && (ifExists || set))) return null;
-  return { family: known.family, base, negated: known.negated ?? false, set, ifExists };
 }
 
 // "You can use a policy variable with the String / Boolean / ARN condition operator"; the page

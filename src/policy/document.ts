@@ -3,7 +3,7 @@
  * out (single values become lists), or the problems that make it invalid. Grammar:
  * IAM User Guide, "Grammar of the IAM JSON policy language" and "IAM JSON policy elements".
  */
-import { parseOperator } from "./condition.js";
+import { parseOperator } from "./operator.js";
 
 /** A principal block as written: `"*"` or a map from principal type to its values. */
 export type PrincipalBlock = "*" | Partial<Record<PrincipalType, string[]>>;

@@ -1,7 +1,7 @@
 import type { CheckFlags } from "../../check/run.js";
 import type { PipelineFlags } from "../../settings/resolve.js";
 import { addPipelineOptions } from "../pipeline-options.js";
-import { withExamples, type Register } from "../program.js";
+import { withExamples, type Register } from "../command-kit.js";
 
 export const registerCheckCommands: Register = (program, act) => {
   const check = program

@@ -1,4 +1,4 @@
-import { withExamples, type Register } from "../program.js";
+import { withExamples, type Register } from "../command-kit.js";
 
 export const registerIamPolicyCommand: Register = (program, act) => {
   const command = program

@@ -1,5 +1,5 @@
 import type { InitFlags } from "../../init/run.js";
-import { withExamples, type Register } from "../program.js";
+import { withExamples, type Register } from "../command-kit.js";
 
 export const registerInitCommand: Register = (program, act) => {
   const init = program

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { withExamples, type Register } from "../program.js";
+import { withExamples, type Register } from "../command-kit.js";
 
 /** --api-url, --api and --token, shared by the jobs commands and smoke. */
 export function addApiOptions(command: Command): Command {

@@ -1,5 +1,5 @@
 import type { LogsFlags } from "../../logs/run.js";
-import { withExamples, type Register } from "../program.js";
+import { withExamples, type Register } from "../command-kit.js";
 
 export const registerLogsCommand: Register = (program, act) => {
   const logs = program

@@ -1,5 +1,5 @@
 import type { MetricsFlags } from "../../metrics/metrics.js";
-import { withExamples, type Register } from "../program.js";
+import { withExamples, type Register } from "../command-kit.js";
 
 export const registerMetricsCommand: Register = (program, act) => {
   const metrics = program

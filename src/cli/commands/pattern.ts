@@ -1,5 +1,5 @@
 import type { PatternLintFlags, PatternTestFlags } from "../../pattern-commands/run.js";
-import { withExamples, type Register } from "../program.js";
+import { withExamples, type Register } from "../command-kit.js";
 
 export const registerPatternCommands: Register = (program, act) => {
   const pattern = program

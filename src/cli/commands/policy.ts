@@ -1,4 +1,4 @@
-import { withExamples, type Register } from "../program.js";
+import { withExamples, type Register } from "../command-kit.js";
 import type { PipelineFlags } from "../../settings/resolve.js";
 
 export const registerPolicyCommand: Register = (program, act) => {

@@ -1,6 +1,6 @@
 import type { ProbeFlags } from "../../probe/run.js";
 import { addPipelineOptions } from "../pipeline-options.js";
-import { withExamples, type Register } from "../program.js";
+import { withExamples, type Register } from "../command-kit.js";
 
 export const registerProbeCommand: Register = (program, act) => {
   const probe = program

@@ -1,5 +1,5 @@
 import type { PipelineFlags } from "../../settings/resolve.js";
-import { withExamples, type Register } from "../program.js";
+import { withExamples, type Register } from "../command-kit.js";
 
 export const registerRuleCommand: Register = (program, act) => {
   const rule = program

@@ -1,5 +1,5 @@
 import { addPipelineOptions } from "../pipeline-options.js";
-import { withExamples, type Register } from "../program.js";
+import { withExamples, type Register } from "../command-kit.js";
 import { addApiOptions, addBodyOptions } from "./jobs.js";
 
 export const registerSmokeCommand: Register = (program, act) => {
