@@ -16,6 +16,21 @@ import { AwsCallError, classifyAwsError, type ServiceName } from "./errors.js";
 
 export type { ServiceName } from "./errors.js";
 
+/** How to read another account's resources: a profile for it, or a role in it to assume. */
+export interface AccountAccess {
+  profile?: string | undefined;
+  roleArn?: string | undefined;
+  externalId?: string | undefined;
+}
+
+/** Temporary credentials, as the SDK takes them from a provider. */
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
 /** What the settings resolver decided about AWS access for a command. */
 export interface AwsSettings {
   /** Always known: the resolver refuses to run an AWS command without one. */
@@ -25,6 +40,8 @@ export interface AwsSettings {
   endpointUrl?: string | undefined;
   /** The command's deadline for all its AWS calls. */
   timeoutMs: number;
+  /** Credentials for other accounts, by account id (the config file's `accounts`). */
+  accounts?: Record<string, AccountAccess> | undefined;
 }
 
 export interface AwsOptions extends AwsSettings {
@@ -36,6 +53,8 @@ export interface AwsOptions extends AwsSettings {
   maxAttempts?: number;
   /** Clients to use instead of creating them (tests with aws-sdk-client-mock). */
   clients?: Partial<Record<ServiceName, unknown>>;
+  /** A credentials provider that overrides the profile and the environment (another account's role). */
+  credentials?: () => Promise<Credentials>;
 }
 
 type AnyClient = { send(command: never, options?: { abortSignal?: AbortSignal }): Promise<unknown>; destroy?(): void };
@@ -58,6 +77,16 @@ async function clientClass(service: ServiceName): Promise<new (config: Record<st
       return (await import("@aws-sdk/client-sts")).STSClient as never;
     case "sqs":
       return (await import("@aws-sdk/client-sqs")).SQSClient as never;
+    case "sns":
+      return (await import("@aws-sdk/client-sns")).SNSClient as never;
+    case "kms":
+      return (await import("@aws-sdk/client-kms")).KMSClient as never;
+    case "iam":
+      return (await import("@aws-sdk/client-iam")).IAMClient as never;
+    case "states":
+      return (await import("@aws-sdk/client-sfn")).SFNClient as never;
+    case "firehose":
+      return (await import("@aws-sdk/client-firehose")).FirehoseClient as never;
     default:
       throw new Error(`no SDK client is wired for ${service}`);
   }
@@ -99,10 +128,45 @@ export class Aws {
   /** The same access in another region, under the same deadline (a target whose ARN names another region). */
   inRegion(region: string): Aws {
     if (region === this.region) return this;
-    let sibling = this.siblings.get(region);
+    return this.sibling(`region:${region}`, () => ({ ...this.options, region, clients: undefined }));
+  }
+
+  /** How the configuration says to read `account`'s resources; undefined when it says nothing. */
+  accessTo(account: string): AccountAccess | undefined {
+    return this.options.accounts?.[account];
+  }
+
+  /**
+   * Access to another account, as the configuration names it: its profile, or a role in it
+   * assumed with this access's credentials (STS AssumeRole), under the same deadline.
+   */
+  inAccount(account: string, access: AccountAccess): Aws {
+    return this.sibling(`account:${account}`, () => {
+      if (access.roleArn) {
+        const roleArn = access.roleArn;
+        let pending: Promise<Credentials> | undefined;
+        const assume = async (): Promise<Credentials> => {
+          const { StsService } = await import("./services/sts.js");
+          return new StsService(this).assumeRole(roleArn, "course-doctor", access.externalId);
+        };
+        const credentials = () => {
+          pending ??= assume().catch((error: unknown) => {
+            pending = undefined;
+            throw error;
+          });
+          return pending;
+        };
+        return { ...this.options, clients: undefined, profile: undefined, credentials };
+      }
+      return { ...this.options, clients: undefined, profile: access.profile, credentials: undefined };
+    });
+  }
+
+  private sibling(key: string, options: () => AwsOptions): Aws {
+    let sibling = this.siblings.get(key);
     if (!sibling) {
-      sibling = new Aws({ ...this.options, region, clients: undefined }, this.deadline);
-      this.siblings.set(region, sibling);
+      sibling = new Aws(options(), this.deadline);
+      this.siblings.set(key, sibling);
     }
     return sibling;
   }
@@ -180,7 +244,9 @@ export class Aws {
     // The Io's environment is the boundary (tests run commands in-process with their own),
     // so the settings the SDK would read from process.env are passed from it explicitly.
     const profile = this.options.profile ?? env.AWS_PROFILE;
-    if (profile) {
+    if (this.options.credentials) {
+      config.credentials = this.options.credentials;
+    } else if (profile) {
       config.profile = profile;
     } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
       config.credentials = {

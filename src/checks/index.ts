@@ -7,6 +7,7 @@ import type { Finding } from "../model/finding.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { awsAccessCheck } from "./aws-access.js";
 import { busExistsCheck } from "./bus-exists.js";
+import { busPolicyCheck } from "./bus-policy.js";
 import { eventMatchesCheck } from "./event-matches.js";
 import { eventValidCheck } from "./event-valid.js";
 import { logsErrorsCheck } from "./logs-errors.js";
@@ -14,11 +15,14 @@ import { metricsDeliveryCheck } from "./metrics-delivery.js";
 import { metricsErrorsCheck } from "./metrics-errors.js";
 import { metricsMatchedCheck } from "./metrics-matched.js";
 import { publisherBusCheck } from "./publisher-bus.js";
+import { publisherPermissionCheck } from "./publisher-permission.js";
 import { ruleExistsCheck } from "./rule-exists.js";
 import { rulePatternCheck } from "./rule-pattern.js";
 import { ruleStateCheck } from "./rule-state.js";
 import { connectionOf, finding, withConnection, type Check } from "./support.js";
 import { targetDlqCheck } from "./target-dlq.js";
+import { targetEncryptionCheck } from "./target-encryption.js";
+import { targetRoleCheck } from "./target-role.js";
 import { targetExistsCheck } from "./target-exists.js";
 import { targetPermissionCheck } from "./target-permission.js";
 import { targetRetryCheck } from "./target-retry.js";
@@ -35,10 +39,14 @@ export const CHECKS: readonly Check[] = [
   rulePatternCheck,
   eventValidCheck,
   eventMatchesCheck,
+  busPolicyCheck,
   publisherBusCheck,
+  publisherPermissionCheck,
   targetsPresentCheck,
   targetExistsCheck,
   targetPermissionCheck,
+  targetRoleCheck,
+  targetEncryptionCheck,
   targetRetryCheck,
   targetDlqCheck,
   metricsMatchedCheck,

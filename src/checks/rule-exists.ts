@@ -1,5 +1,5 @@
 import type { RuleElsewhere } from "../model/snapshot.js";
-import { awsCommand, busNameOf, finding, regionOf, skipped, unreadable, type Check } from "./support.js";
+import { awsCommand, busNameOf, finding, regionOf, sh, skipped, unreadable, type Check } from "./support.js";
 
 /** The rule exists on the bus asked about; when not, where a rule of that name lives. */
 export const ruleExistsCheck: Check = {
@@ -28,6 +28,28 @@ export const ruleExistsCheck: Check = {
       ].map((f) => ({ ...f, evidence }));
     }
     const list = awsCommand(["events", "list-rules"], [["--event-bus-name", bus], ["--region", region]]);
+    const caseVariant = elsewhere.find((r) => r.name !== undefined && r.region === undefined);
+    if (caseVariant) {
+      return [
+        finding("rule.exists", "fail", `no rule ${name} on ${bus}; rule ${caseVariant.name} on ${caseVariant.bus} differs only in case`, {
+          detail: "Rule names are case-sensitive: the one asked for does not exist as written.",
+          evidence,
+          fix: `Name the rule exactly as it is: course-doctor check --bus ${sh(caseVariant.bus)} --rule ${sh(caseVariant.name!)}`,
+        }),
+      ];
+    }
+    const inOtherRegions = elsewhere.filter((r) => r.region !== undefined);
+    if (inOtherRegions.length > 0 && inOtherRegions.length === elsewhere.length) {
+      const regions = [...new Set(inOtherRegions.map((r) => r.region!))];
+      return [
+        finding("rule.exists", "fail", `no rule ${name} on ${bus} in ${region ?? "this region"}; it is in ${regions.join(", ")}`, {
+          detail: `Events published in ${region ?? "this region"} never reach a rule in another region; course-doctor looked in ${region ?? "this region"} because that is the region it was given.`,
+          evidence,
+          fix: `Check the pipeline where it is: course-doctor check --region ${regions[0]} --bus ${sh(bus)} --rule ${sh(name)}
+(and make sure the publisher sends its events to ${regions[0]}).`,
+        }),
+      ];
+    }
     if (elsewhere.length > 0) {
       const others = elsewhere.map((r) => `${r.bus} (${r.state})`).join(", ");
       const first = elsewhere[0]!;
@@ -48,7 +70,7 @@ export const ruleExistsCheck: Check = {
     }
     return [
       finding("rule.exists", "fail", `no rule ${name} on ${bus}`, {
-        detail: "No bus in this region has a rule of that name either: check the name and the region.",
+        detail: "No bus in this region has a rule of that name (nor one differing only in case), and no other default region has it on this bus: check the name.",
         evidence,
         fix: `List the rules on the bus: ${list}`,
       }),

@@ -107,6 +107,7 @@ export function couldNotRead(id: FindingId, what: string, failure: CollectFailur
  * tool had no access to AWS at all (aws.access already says so once).
  */
 export function unreadable(snapshot: Snapshot, id: FindingId, what: string, failure: CollectFailure, subject?: string): Finding {
+  if (failure.reason === "other-account") return notReadElsewhere(id, what, failure, subject);
   if (!snapshot.identity.ok && (failure.reason === "no-credentials" || failure.reason === "unreachable")) {
     return skipped(id, "not checked: no access to AWS (see aws.access)", undefined, subject);
   }
@@ -169,9 +170,59 @@ export function describeTarget(target: TargetInfo): string {
       return `bus ${last.replace(/^event-bus\//, "")}`;
     case "stepfunctions":
       return `state machine ${last}`;
+    case "kinesis":
+      return `stream ${last.replace(/^stream\//, "")}`;
+    case "firehose":
+      return `delivery stream ${last.replace(/^deliverystream\//, "")}`;
+    case "api-destination":
+      return `API destination ${last.replace(/^api-destination\//, "").split("/")[0]}`;
+    case "ecs":
+      return `ECS cluster ${last.replace(/^cluster\//, "")}`;
+    case "batch":
+      return `Batch job queue ${last.replace(/^job-queue\//, "")}`;
     default:
-      return target.arn;
+      return `${target.service ?? "unknown"} target ${target.arn}`;
   }
+}
+
+/** What a kind is called in prose ("queue", "topic", ...). */
+export const KIND_NOUN: Record<TargetInfo["kind"], string> = {
+  lambda: "function",
+  sqs: "queue",
+  sns: "topic",
+  logs: "log group",
+  events: "bus",
+  "api-destination": "API destination",
+  stepfunctions: "state machine",
+  kinesis: "Kinesis stream",
+  firehose: "Firehose delivery stream",
+  ecs: "ECS cluster",
+  batch: "Batch job queue",
+  other: "target",
+};
+
+/** The account and region a target's ARN names. */
+export function whereOf(target: TargetInfo): { account: string; region: string } {
+  const [, , , region = "", account = ""] = target.arn.split(":");
+  return { account, region };
+}
+
+/** True when the target lives in another account than the rule. */
+export function isCrossAccount(snapshot: Snapshot, target: TargetInfo): boolean {
+  const account = whereOf(target).account;
+  const here = accountOf(snapshot);
+  return account !== "" && here !== null && account !== here;
+}
+
+/** The finding for a resource in another account the run could not read: could not tell, saying how to give access. */
+export function notReadElsewhere(id: FindingId, what: string, failure: CollectFailure, subject?: string): Finding {
+  const account = /in account (\d{12})/.exec(failure.error)?.[1] ?? "ACCOUNT";
+  return finding(id, "error", `${what} is in account ${account}: not read (no credentials for that account)`, {
+    detail: `course-doctor reads another account's resources only with credentials the configuration names for it; it never looks for them by name in the caller's account.`,
+    evidence: { reason: failure.reason, account },
+    fix: `Add to course-doctor.config.json: "accounts": { "${account}": { "profile": "PROFILE" } } (or { "roleArn": "arn:aws:iam::${account}:role/ROLE" } with read access), then run again.`,
+    ...(subject !== undefined ? { subject } : {}),
+  });
 }
 
 /** The subject of a per-target finding: the function name (with qualifier) or the target id. */
@@ -268,7 +319,8 @@ export function withConnection(fix: string, connection: Connection): string {
   return fix.replace(AWS_COMMAND, (whole, before: string, service: string, operation: string, offset: number) => {
     const rest = fix.slice(offset + whole.length, endOfCommand(fix, offset + whole.length));
     const add: Array<[string, string | null | undefined]> = [];
-    if (!/\s--region\s/.test(`${rest} `)) add.push(["--region", connection.region]);
+    // IAM is global: a region means nothing to it.
+    if (service !== "iam" && !/\s--region\s/.test(`${rest} `)) add.push(["--region", connection.region]);
     if (!/\s--profile\s/.test(`${rest} `)) add.push(["--profile", connection.profile]);
     if (!/\s--endpoint-url\s/.test(`${rest} `)) add.push(["--endpoint-url", connection.endpoint]);
     const extra = flagsText(add);

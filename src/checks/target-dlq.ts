@@ -1,5 +1,7 @@
 import type { Finding } from "../model/finding.js";
-import type { DlqMessage, Snapshot, TargetInfo } from "../model/snapshot.js";
+import type { DlqMessage, RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
+import { queueUrlOf } from "../model/arn.js";
+import { eventBridgeVerdict, sidFor, withStatement } from "./policy-support.js";
 import { awsCommand, finding, flagsText, plural, regionOf, sh, skipped, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
 
 /** What each dead-letter ERROR_CODE points at (eb-rule-dlq). */
@@ -40,6 +42,8 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
   const dlq = collected.value;
   const evidence: Record<string, unknown> = { deadLetterArn: dlq.arn, depth: dlq.depth, ...(dlq.inFlight !== undefined ? { inFlight: dlq.inFlight } : {}) };
   if (dlq.messages) evidence.messages = dlq.messages;
+  const refusal = snapshot.rule.ok && dlq.policy !== undefined ? dlqPolicyFinding(snapshot.rule.value, dlq.arn, dlq.policy, dlq.url ?? queueUrlOf(dlq.arn), subject, evidence) : null;
+  if (refusal) return refusal;
   if (dlq.depth <= 0) {
     const inFlight = dlq.inFlight ? ` (${dlq.inFlight} in flight)` : "";
     return finding("target.dlq", "pass", `${name} is empty${inFlight}`, { subject, evidence });
@@ -66,14 +70,31 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
   });
 }
 
+/** A dead-letter queue whose policy does not admit EventBridge loses what it should keep (InvocationsFailedToBeSentToDlq). */
+function dlqPolicyFinding(rule: RuleInfo, arn: string, policy: string | null, url: string, subject: string, evidence: Record<string, unknown>): Finding | null {
+  const verdict = eventBridgeVerdict(policy, rule, ["sqs:SendMessage"], arn);
+  if (verdict.decision !== "denied") return null;
+  const name = queueName(arn);
+  const statement = { Sid: sidFor("EventBridgeDlq", rule), Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: arn, Condition: { ArnEquals: { "aws:SourceArn": rule.arn } } };
+  return finding("target.dlq", "fail", `dead-letter queue ${name} does not admit events.amazonaws.com: failed deliveries are lost, not kept`, {
+    subject,
+    detail: ["EventBridge writes to the dead-letter queue as events.amazonaws.com; without a queue policy allowing sqs:SendMessage from this rule, the write fails (InvocationsFailedToBeSentToDlq) and the event is gone.", verdict.text].join("\n"),
+    evidence: { ...evidence, policy: verdict.text },
+    fix: [
+      "Add the statement to the queue policy (the statements already there are kept):",
+      `  ${awsCommand(["sqs", "set-queue-attributes"], [["--queue-url", url], ["--attributes", JSON.stringify({ Policy: withStatement(policy, statement) })], ["--region", arn.split(":")[3] ?? null]])}`,
+    ].join("\n"),
+  });
+}
+
 function newestMessageFor(messages: DlqMessage[], code: string): string {
   return messages.find((m) => m.errorCode === code)?.errorMessage ?? "see the message's ERROR_MESSAGE";
 }
 
-/** The target's dead-letter queue is empty. */
+/** The target's dead-letter queue admits EventBridge (its queue policy) and is empty. */
 export const targetDlqCheck: Check = {
   id: "target.dlq",
-  title: "the target's dead-letter queue is empty",
+  title: "the target's dead-letter queue admits EventBridge and is empty",
   run(snapshot) {
     if (!snapshot.rule.ok) return [skipped("target.dlq", "no rule to read (see rule.exists)")];
     if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("target.dlq", "no targets (see targets.present)")];

@@ -1,15 +1,52 @@
 import type { Finding } from "../model/finding.js";
-import type { Snapshot, TargetInfo } from "../model/snapshot.js";
-import { awsCommand, describeTarget, finding, regionOf, skipped, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
+import { READ_TARGET_KINDS } from "../model/arn.js";
+import type { RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
+import { awsCommand, describeTarget, finding, KIND_NOUN, regionOf, skipped, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
+
+/** A target that is not a Lambda function: its queue, topic, log group, bus, ... exists where its ARN says. */
+function checkResource(snapshot: Snapshot, rule: RuleInfo | null, target: TargetInfo): Finding {
+  const subject = subjectOf(target);
+  const what = describeTarget(target);
+  const state = snapshot.targetResources?.[target.id];
+  if (!state) {
+    if (!READ_TARGET_KINDS.has(target.kind)) return skipped("target.exists", `${what}: not read — course-doctor does not read ${target.kind === "other" ? `${target.service ?? "these"} targets` : `${KIND_NOUN[target.kind]}s`} yet`, undefined, subject);
+    return skipped("target.exists", `${what}: not collected${snapshot.targetResources === undefined ? " (a snapshot from before course-doctor read it)" : ""}`, undefined, subject);
+  }
+  const { account, region } = state.location;
+  const evidence: Record<string, unknown> = { targetId: target.id, targetArn: target.arn, account, region, readWith: state.location.via };
+  const resource = state.resource;
+  if (!resource.ok) {
+    if (resource.reason !== "not-found") return unreadable(snapshot, "target.exists", what, resource, subject);
+    return finding("target.exists", "fail", `${what} does not exist in ${region} (account ${account})`, {
+      subject,
+      detail: "EventBridge cannot deliver to a missing resource; the delivery fails with NO_RESOURCE and is not retried.",
+      evidence: { ...evidence, error: resource.error },
+      fix: rule
+        ? [
+            `Create ${what} in ${region} (account ${account}), or point the target at the one that exists, or remove the target:`,
+            `  ${awsCommand(["events", "remove-targets"], [["--rule", rule.name], ["--event-bus-name", rule.busName], ["--ids", target.id], ["--region", rule.arn.split(":")[3] ?? null]])}`,
+          ].join("\n")
+        : `Create ${what} in ${region} (account ${account}).`,
+    });
+  }
+  const status = resource.value.status;
+  if (status !== undefined) evidence.status = status;
+  if (status !== undefined && /DELET|INACTIVE|FAILED/i.test(status)) {
+    return finding("target.exists", "fail", `${what} is ${status}: it cannot receive events`, { subject, evidence, fix: `Recreate or re-activate ${what}, or point the target at a working one.` });
+  }
+  if (status !== undefined && !/^ACTIVE$/i.test(status)) {
+    return finding("target.exists", "warn", `${what} is ${status}`, { subject, evidence, detail: "Deliveries may fail until it is ACTIVE." });
+  }
+  const elsewhere = state.location.via !== "caller" ? ` (account ${account}, read with ${state.location.via})` : region !== regionOf(snapshot) ? ` (in ${region})` : "";
+  return finding("target.exists", "pass", `${what} exists${elsewhere}`, { subject, evidence });
+}
 
 function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
   const subject = subjectOf(target);
-  if (target.kind !== "lambda" || !target.function) {
-    return skipped("target.exists", `${describeTarget(target)}: not a function; its existence is not checked`, undefined, subject);
-  }
+  if (target.kind !== "lambda" || !target.function) return checkResource(snapshot, snapshot.rule.ok ? snapshot.rule.value : null, target);
   const state = snapshot.lambdaTargets[target.id];
   if (!state) return skipped("target.exists", `${subject}: not collected`, undefined, subject);
-  const region = regionOf(snapshot);
+  const region = state.location?.region ?? regionOf(snapshot);
   const { functionName: name, qualifier } = state;
   const nameArgs: Array<[string, string | undefined]> = [["--function-name", name], ["--qualifier", qualifier]];
   const config = state.configuration;
@@ -104,10 +141,14 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
   });
 }
 
-/** Each Lambda target exists (with its qualifier), is Active, and is not throttled to zero. */
+/**
+ * Each target exists in the account and region its ARN names: a Lambda function (with its
+ * qualifier: Active, not throttled to zero), a queue, topic, log group, bus, state machine,
+ * delivery stream or API destination. A kind course-doctor does not read yet is a skip naming it.
+ */
 export const targetExistsCheck: Check = {
   id: "target.exists",
-  title: "each Lambda target exists, is Active, and is not throttled to zero",
+  title: "each target exists in the account and region its ARN names",
   run(snapshot) {
     if (!snapshot.rule.ok) return [skipped("target.exists", "no rule to read (see rule.exists)")];
     if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("target.exists", "no targets (see targets.present)")];

@@ -2,6 +2,7 @@ import type { Finding } from "../model/finding.js";
 import { evaluateInvokePermission, EVENTS_PRINCIPAL, type StatementVerdict } from "../model/lambda-policy.js";
 import { parseFunctionArn, parseRuleArn, ruleArnResource, unqualifiedFunctionArn } from "../model/rule-arn.js";
 import type { PolicyStatement, RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
+import { resourcePermission } from "./resource-permission.js";
 import {
   addPermissionCommand,
   awsCommand,
@@ -34,14 +35,9 @@ function summarize(verdict: StatementVerdict): Record<string, unknown> {
 
 function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Finding {
   const subject = subjectOf(target);
-  if (target.kind !== "lambda" || !target.function) {
-    return skipped(
-      "target.permission",
-      `${describeTarget(target)}: not a function; its own resource policy grants EventBridge access, not checked here`,
-      undefined,
-      subject,
-    );
-  }
+  const other = resourcePermission(snapshot, rule, target);
+  if (other) return other;
+  if (!target.function) return skipped("target.permission", `${describeTarget(target)}: not a function ARN`, undefined, subject);
   const state = snapshot.lambdaTargets[target.id];
   if (!state) return skipped("target.permission", `${subject}: not collected`, undefined, subject);
   if (!state.configuration.ok && state.configuration.reason === "not-found") {
@@ -62,9 +58,7 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
     targetArn: target.arn,
     statements: verdict.verdicts.map(summarize),
   };
-  const roleNote = target.roleArn
-    ? `The target sets role ${target.roleArn}: EventBridge may invoke the function through it. The role's trust policy and its lambda:InvokeFunction permission are not verified here.`
-    : undefined;
+  const roleNote = target.roleArn ? `The target also sets role ${target.roleArn}: EventBridge may invoke the function through it (see target.role).` : undefined;
   if (target.roleArn) evidence.roleArn = target.roleArn;
 
   // A function in another account than the rule's is named by its ARN (the command runs there).
@@ -141,7 +135,11 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
     });
   }
 
-  const status = target.roleArn ? "warn" : "fail";
+  if (target.roleArn) {
+    // A function reached through a role needs no resource-policy statement for events.amazonaws.com.
+    return skipped("target.permission", `${subject} is invoked through role ${target.roleArn} (see target.role); its resource policy does not admit events.amazonaws.com itself`, undefined, subject);
+  }
+  const status = "fail";
   const nearMisses = verdict.verdicts.filter((v): v is Extract<StatementVerdict, { admits: false }> => !v.admits && v.nearMiss);
   let title: string;
   let why: string;
@@ -159,7 +157,6 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
     title = `${EVENTS_PRINCIPAL} may not invoke it from ${from}: statement ${sidOf(first.statement)} ${first.reasons.map((r) => r.short).join(", ")}`;
     why = nearMisses.map((m) => `Statement ${sidOf(m.statement)} does not match: ${m.reasons.map((r) => r.message).join("; ")}.`).join("\n");
   }
-  if (status === "warn") title = `${title} (the target's role may grant it instead)`;
 
   // A statement that missed only on a wrong form of THIS rule's ARN is useless: offer to remove
   // it. One naming another rule may be that rule's permission, so it stays.

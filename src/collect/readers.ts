@@ -11,18 +11,25 @@ import type { Rule } from "../aws/services/events.js";
 import { servicesOf, type Services } from "../aws/services/index.js";
 import { ERROR_LINE } from "../model/log-lines.js";
 import { busNameOf, queueOf } from "../model/arn.js";
+import { parseFunctionArn } from "../model/rule-arn.js";
+import { queueUrlOf } from "../aws/services/sqs.js";
+import { collectKey, collectRole, collectTargetResource, otherAccount, readerFor, type Reader } from "./resources.js";
 import type {
   BusInfo,
   Collected,
   DlqMessage,
   DlqState,
   Identity,
+  KeyFacts,
   LambdaTargetState,
   LogLine,
   MetricsState,
   PolicyStatement,
   PublisherState,
+  ReadLocation,
+  RoleFacts,
   TargetInfo,
+  TargetResourceState,
 } from "../model/snapshot.js";
 import { redactEnvironment } from "./redact.js";
 import { dropUndefined, targetInfoOf } from "./shape.js";
@@ -58,6 +65,17 @@ export class CollectSession {
     return value;
   }
 
+  /** The caller's account, once its identity is read (null when it could not be). */
+  async callerAccount(): Promise<string | null> {
+    const identity = await this.identity();
+    return identity.ok ? identity.value.account : null;
+  }
+
+  /** Who reads a resource in `account`/`region` (see resources.ts). */
+  async readerFor(account: string, region: string): Promise<Reader> {
+    return readerFor(this.aws, await this.callerAccount(), account, region);
+  }
+
   identity(): Promise<Collected<Identity>> {
     return this.once("identity", () => collect(async () => ({ ...(await this.services.sts.getCallerIdentity()), region: this.aws.region })));
   }
@@ -87,21 +105,45 @@ export class CollectSession {
     return this.once(`targets:${bus}:${rule}`, () => collect(async () => (await this.services.events.listTargets(rule, bus)).map(targetInfoOf)));
   }
 
+  /**
+   * The publisher's environment (redacted at once), its ARN and execution role, from one
+   * read. A publisher named by ARN is read in the account and region the ARN names.
+   */
   publisher(name: string, busEnvVar: string, busForHints: string): Promise<PublisherState> {
-    return this.once(`publisher:${name}:${busEnvVar}`, async () => ({
-      name,
-      busEnvVar,
-      environment: await collect(async () => {
-        const out = await this.services.lambda.getFunctionConfiguration(name);
-        return redactEnvironment(out.Environment?.Variables ?? {}, busEnvVar, busForHints);
-      }),
-    }));
+    return this.once(`publisher:${name}:${busEnvVar}`, async () => {
+      const fn = parseFunctionArn(name);
+      const reader = fn ? await this.readerFor(fn.account, fn.region) : { aws: this.aws };
+      const read = reader.aws
+        ? await collect(() => servicesOf(reader.aws!).lambda.getFunctionConfiguration(name))
+        : otherAccount((reader as Reader).location);
+      return {
+        name,
+        busEnvVar,
+        function: read.ok ? { ok: true as const, value: { arn: read.value.FunctionArn ?? name, roleArn: read.value.Role ?? "" } } : read,
+        environment: read.ok ? { ok: true as const, value: redactEnvironment(read.value.Environment?.Variables ?? {}, busEnvVar, busForHints) } : read,
+      };
+    });
   }
 
-  functionConfiguration(name: string, qualifier: string | undefined): Promise<LambdaTargetState["configuration"]> {
-    return this.once(`fn:${name}:${qualifier ?? ""}`, () =>
+  /** A role's trust policy and permission policies, read in its account. */
+  role(roleArn: string): Promise<Collected<RoleFacts>> {
+    return this.once(`role:${roleArn}`, async () => collectRole(this.aws, await this.callerAccount(), roleArn));
+  }
+
+  /** A KMS key as a queue or topic names it, read where that queue or topic lives. */
+  key(key: string, where: ReadLocation): Promise<Collected<KeyFacts>> {
+    return this.once(`key:${where.account}:${where.region}:${key}`, async () => collectKey(this.aws, await this.callerAccount(), key, where));
+  }
+
+  /** What a target that is not a Lambda function names; null for a kind not read yet. */
+  targetResource(target: TargetInfo): Promise<TargetResourceState | null> {
+    return this.once(`resource:${target.arn}`, async () => collectTargetResource(this.aws, await this.callerAccount(), target));
+  }
+
+  functionConfiguration(name: string, qualifier: string | undefined, at: Services = this.services): Promise<LambdaTargetState["configuration"]> {
+    return this.once(`fn:${at.aws.region}:${name}:${qualifier ?? ""}`, () =>
       collect(async () => {
-        const out = await this.services.lambda.getFunctionConfiguration(name, qualifier);
+        const out = await at.lambda.getFunctionConfiguration(name, qualifier);
         return dropUndefined({
           arn: out.FunctionArn ?? "",
           state: out.State,
@@ -114,14 +156,14 @@ export class CollectSession {
     );
   }
 
-  concurrency(name: string): Promise<LambdaTargetState["concurrency"]> {
-    return this.once(`conc:${name}`, () => collect(async () => ({ reserved: await this.services.lambda.getReservedConcurrency(name) })));
+  concurrency(name: string, at: Services = this.services): Promise<LambdaTargetState["concurrency"]> {
+    return this.once(`conc:${at.aws.region}:${name}`, () => collect(async () => ({ reserved: await at.lambda.getReservedConcurrency(name) })));
   }
 
-  policy(name: string, qualifier: string | undefined): Promise<LambdaTargetState["policy"]> {
-    return this.once(`policy:${name}:${qualifier ?? ""}`, async () => {
+  policy(name: string, qualifier: string | undefined, at: Services = this.services): Promise<LambdaTargetState["policy"]> {
+    return this.once(`policy:${at.aws.region}:${name}:${qualifier ?? ""}`, async () => {
       const result = await collect(async () => {
-        const out = await this.services.lambda.getPolicy(name, qualifier);
+        const out = await at.lambda.getPolicy(name, qualifier);
         const document = JSON.parse(out.policy) as { Statement?: PolicyStatement | PolicyStatement[] };
         const statements = Array.isArray(document.Statement) ? document.Statement : document.Statement ? [document.Statement] : [];
         return out.revisionId ? { statements, revisionId: out.revisionId } : { statements };
@@ -133,11 +175,11 @@ export class CollectSession {
     });
   }
 
-  functionErrors(name: string, sinceMs: number): Promise<LambdaTargetState["logs"]> {
+  functionErrors(name: string, sinceMs: number, at: Services = this.services): Promise<LambdaTargetState["logs"]> {
     const group = `/aws/lambda/${name}`;
-    return this.once(`logs:${name}:${sinceMs}`, async () => {
+    return this.once(`logs:${at.aws.region}:${name}:${sinceMs}`, async () => {
       const result = await collect(async () => {
-        const events = await this.services.logs.filterLogEvents({ group, startTime: this.now() - sinceMs, filterPattern: ERROR_FILTER, limit: 200 });
+        const events = await at.logs.filterLogEvents({ group, startTime: this.now() - sinceMs, filterPattern: ERROR_FILTER, limit: 200 });
         const errorLines: LogLine[] = events
           .filter((event) => ERROR_LINE.test(event.message ?? ""))
           .slice(-20)
@@ -150,23 +192,30 @@ export class CollectSession {
     });
   }
 
+  /**
+   * A dead-letter queue's depth and policy (and with `peek` its newest messages), read in
+   * its account and region, its URL built from its ARN (no GetQueueUrl round first).
+   */
   deadLetterQueue(arn: string, peek: boolean): Promise<Collected<DlqState>> {
     return this.once(`dlq:${arn}:${peek}`, async () => {
       const queue = queueOf(arn);
       if (!queue) return { ok: false as const, reason: "error" as const, error: `not an SQS queue ARN: ${arn}` };
-      const { sqs } = this.services;
-      const url = await collect(() => sqs.getQueueUrl(queue.name, queue.account));
-      if (!url.ok) return url;
+      const reader = await this.readerFor(queue.account, queue.region);
+      if (!reader.aws) return otherAccount(reader.location);
+      const { sqs } = servicesOf(reader.aws);
+      const url = queueUrlOf(arn, reader.aws.endpoint);
       return collect(async () => {
         const [attributes, messages] = await Promise.all([
-          sqs.getQueueAttributes(url.value, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]),
-          peek ? this.peekMessages(url.value) : Promise.resolve(undefined),
+          sqs.getQueueAttributes(url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "Policy", "KmsMasterKeyId"]),
+          peek ? this.peekMessages(sqs, url) : Promise.resolve(undefined),
         ]);
         const state: DlqState = {
           arn,
-          url: url.value,
+          url,
           depth: Number(attributes.ApproximateNumberOfMessages ?? 0),
           inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+          policy: attributes.Policy ?? null,
+          kmsKeyId: attributes.KmsMasterKeyId ?? null,
         };
         if (messages) state.messages = messages;
         return state;
@@ -174,8 +223,8 @@ export class CollectSession {
     });
   }
 
-  private async peekMessages(url: string): Promise<DlqMessage[]> {
-    return (await this.services.sqs.peekMessages(url))
+  private async peekMessages(sqs: Services["sqs"], url: string): Promise<DlqMessage[]> {
+    return (await sqs.peekMessages(url))
       .map((message) => {
         const attr = (name: string) => message.MessageAttributes?.[name]?.StringValue;
         const sent = message.Attributes?.SentTimestamp;

@@ -1,6 +1,6 @@
 /** AWS answers as the snapshot records them: plain data, defaults filled, nothing undefined. */
 import type { Rule, Target } from "../aws/services/events.js";
-import { lambdaFunctionOf, targetKindOf } from "../model/arn.js";
+import { lambdaFunctionOf, parseArn, targetKindOf } from "../model/arn.js";
 import type { RuleInfo, TargetInfo } from "../model/snapshot.js";
 
 export function dropUndefined<T extends Record<string, unknown>>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
@@ -27,6 +27,7 @@ export function targetInfoOf(target: Target): TargetInfo {
   const arn = target.Arn ?? "";
   const kind = targetKindOf(arn);
   const info: TargetInfo = { id: target.Id ?? "", arn, kind };
+  if (kind === "other") info.service = parseArn(arn)?.service ?? "unknown";
   if (target.RoleArn) info.roleArn = target.RoleArn;
   if (target.RetryPolicy) {
     info.retryPolicy = dropUndefined({

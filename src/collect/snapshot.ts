@@ -11,10 +11,15 @@
 import { collect, isFatalFailure } from "../aws/errors.js";
 import { normalizeEvent } from "../event/index.js";
 import { busNameOf } from "../model/arn.js";
-import type { AppEvent, Collected, LambdaTargetState, MetricsState, RemoteMatch, RuleElsewhere, RuleInfo, Snapshot, SnapshotRequest, TargetInfo } from "../model/snapshot.js";
+import type { AppEvent, Collected, LambdaTargetState, MetricsState, RemoteMatch, RuleElsewhere, RuleInfo, Snapshot, SnapshotRequest, TargetInfo, TargetResourceState } from "../model/snapshot.js";
 import type { CollectSession } from "./readers.js";
 import { metricPeriodSeconds, planMetrics, readMetrics } from "./metrics.js";
-import { lambdaTargetsOf, ruleInfoOf } from "./shape.js";
+import { lambdaTargetsOf, ruleInfoOf, targetIsNamed } from "./shape.js";
+import { otherAccount } from "./resources.js";
+import { servicesOf } from "../aws/services/index.js";
+import type { EventBridgeService } from "../aws/services/events.js";
+import { DEFAULT_REGIONS } from "../model/regions.js";
+import { parseFunctionArn } from "../model/rule-arn.js";
 import type { Rule } from "../aws/services/events.js";
 import { toJsonText } from "../pattern/json.js";
 
@@ -90,26 +95,53 @@ export async function collectSnapshot(session: CollectSession, request: CollectR
 
   const allTargets = targets.ok ? targets.value : [];
   const lambdaTargets = lambdaTargetsOf(allTargets, request.function);
+  const otherTargets = allTargets.filter((target) => target.kind !== "lambda" && (request.function === null || targetIsNamed(target, request.function)));
   const account = identity.ok ? identity.value.account : undefined;
+  // The roles deliveries go through, and the role the publisher runs as.
+  const roleArns = [
+    ...new Set([
+      ...allTargets.flatMap((target) => (target.roleArn ? [target.roleArn] : [])),
+      ...(publisher?.function?.ok && publisher.function.value.roleArn ? [publisher.function.value.roleArn] : []),
+    ]),
+  ];
 
-  // Round 2: per target, metric data, the remote pattern test, dead-letter queues.
-  const [lambdaStates, metrics, remoteMatch, ruleElsewhere, dlqs] = await Promise.all([
+  // Round 2: per target (its function, queue, topic, ... and its key), the roles, metric
+  // data, the remote pattern test, dead-letter queues; where the rule or bus is not found,
+  // where they are instead.
+  const [lambdaStates, resources, roles, metrics, remoteMatch, ruleElsewhere, busElsewhere, dlqs] = await Promise.all([
     Promise.all(lambdaTargets.map((target) => collectLambdaTarget(session, target, activity ? request.sinceMs : null))),
+    Promise.all(otherTargets.map((target) => session.targetResource(target))),
+    Promise.all(roleArns.map(async (arn) => [arn, await session.role(arn)] as const)),
     activity ? collectMetrics(session, request, rule.ok ? rule.value.busName : busName, discovered, lambdaTargets) : Promise.resolve(NOT_READ),
     rule.ok && rule.value.eventPattern && request.event ? testPatternRemotely(session, rule.value.eventPattern, request.event, account) : Promise.resolve(null),
     rule.ok ? Promise.resolve({ ok: true as const, value: [] as RuleElsewhere[] }) : findRuleElsewhere(session, request.rule, busName),
+    !bus.ok && bus.reason === "not-found" ? findBusElsewhere(session, busName) : Promise.resolve(undefined),
     Promise.all(
       [...new Set(allTargets.flatMap((target) => (target.deadLetterArn ? [target.deadLetterArn] : [])))].map(
         async (arn) => [arn, await session.deadLetterQueue(arn, request.peekDlq)] as const,
       ),
     ),
   ]);
+  const targetResources = resources.filter((state): state is TargetResourceState => state !== null);
+  // The keys encrypted queues and topics (and dead-letter queues) use, read where they live.
+  const encrypted = [
+    ...targetResources.flatMap((state) => (state.resource.ok && state.resource.value.kmsKeyId ? [{ key: state.resource.value.kmsKeyId, where: state.location }] : [])),
+    ...dlqs.flatMap(([arn, dlq]) => {
+      const [, , , region = "", owner = ""] = arn.split(":");
+      return dlq.ok && dlq.value.kmsKeyId ? [{ key: dlq.value.kmsKeyId, where: { account: owner, region, via: null } }] : [];
+    }),
+  ];
+  const keys = await Promise.all(encrypted.map(({ key, where }) => session.key(key, where).then((facts) => [key, facts] as const)));
 
   return {
     ...base,
     collectedAt: new Date(session.now()).toISOString(),
     ruleElsewhere,
+    ...(busElsewhere ? { busElsewhere } : {}),
     lambdaTargets: Object.fromEntries(lambdaStates.map((state) => [state.targetId, state])),
+    targetResources: Object.fromEntries(targetResources.map((state) => [state.targetId, state])),
+    roles: Object.fromEntries(roles),
+    keys: Object.fromEntries(keys),
     deadLetterQueues: Object.fromEntries(dlqs),
     metrics,
     remoteMatch,
@@ -120,18 +152,29 @@ function describeRule(session: CollectSession, request: CollectRequest): Promise
   return collect(async () => ruleInfoOf(await session.services.events.describeRule(request.rule, request.bus), busNameOf(request.bus)));
 }
 
-/** One Lambda target's state; `sinceMs` null skips its logs. */
+/**
+ * One Lambda target's state, read in the account and region its ARN names (never by its
+ * bare name in the caller's account); `sinceMs` null skips its logs.
+ */
 async function collectLambdaTarget(session: CollectSession, target: TargetInfo, sinceMs: number | null): Promise<LambdaTargetState> {
   const fn = target.function!;
+  const arn = parseFunctionArn(target.arn);
+  const reader = await session.readerFor(arn?.account ?? "", arn?.region ?? "");
+  const base = { targetId: target.id, functionName: fn.name, location: reader.location, ...(fn.qualifier ? { qualifier: fn.qualifier } : {}) };
+  if (!reader.aws) {
+    const unread = otherAccount(reader.location);
+    return { ...base, configuration: unread, concurrency: unread, policy: unread, logs: unread };
+  }
+  // Another account's function is named by its ARN in every call.
+  const name = reader.location.via === "caller" ? fn.name : arn ? `arn:${arn.partition}:lambda:${arn.region}:${arn.account}:function:${fn.name}` : fn.name;
+  const at = servicesOf(reader.aws);
   const [configuration, concurrency, policy, logs] = await Promise.all([
-    session.functionConfiguration(fn.name, fn.qualifier),
-    session.concurrency(fn.name),
-    session.policy(fn.name, fn.qualifier),
-    sinceMs === null ? Promise.resolve(NOT_READ) : session.functionErrors(fn.name, sinceMs),
+    session.functionConfiguration(name, fn.qualifier, at),
+    session.concurrency(name, at),
+    session.policy(name, fn.qualifier, at),
+    sinceMs === null ? Promise.resolve(NOT_READ) : session.functionErrors(fn.name, sinceMs, at),
   ]);
-  const state: LambdaTargetState = { targetId: target.id, functionName: fn.name, configuration, concurrency, policy, logs };
-  if (fn.qualifier) state.qualifier = fn.qualifier;
-  return state;
+  return { ...base, configuration, concurrency, policy, logs };
 }
 
 function collectMetrics(
@@ -176,22 +219,54 @@ export async function collectRuleMetrics(session: CollectSession, request: Pick<
   return { identity, rule, targets, lambdaTargets, metrics: await collectMetrics(session, request, busName, discovered, lambdaTargets) };
 }
 
-/** Rules named `rule` on every bus but `busName` (the "rule on another bus" trap). */
+/**
+ * Where a rule of that name is, when it is not on `busName`: a rule whose name differs
+ * only in case (on this bus or another), a rule of that name on another bus, and — when
+ * this region has none — the same bus and rule in the account's other default regions.
+ */
 export async function findRuleElsewhere(session: CollectSession, rule: string, busName: string): Promise<Collected<RuleElsewhere[]>> {
   const buses = await session.busNames();
   if (!buses.ok) return buses;
-  const others = buses.value.filter((name) => name !== busName);
-  const found = await Promise.all(others.map((bus) => session.rules(bus, rule)));
+  const lower = rule.toLowerCase();
+  const found = await Promise.all(buses.value.map((bus) => session.rules(bus)));
   const elsewhere: RuleElsewhere[] = [];
   for (const [index, result] of found.entries()) {
     if (!result.ok) continue;
+    const bus = buses.value[index]!;
     for (const match of result.value) {
-      if (match.Name === rule) elsewhere.push({ bus: others[index]!, arn: match.Arn ?? "", state: match.State ?? "ENABLED" });
+      const name = match.Name ?? "";
+      if (name.toLowerCase() !== lower || (name === rule && bus === busName)) continue;
+      elsewhere.push({ bus, arn: match.Arn ?? "", state: match.State ?? "ENABLED", ...(name !== rule ? { name } : {}) });
     }
   }
+  if (elsewhere.length === 0) elsewhere.push(...(await findInOtherRegions(session, async (events) => {
+    const described = await events.describeRule(rule, busName);
+    return { bus: busName, arn: described.Arn ?? "", state: described.State ?? "ENABLED" };
+  })));
   const denied = found.find((result) => !result.ok);
   if (denied && !denied.ok && elsewhere.length === 0) return denied;
   return { ok: true, value: elsewhere };
+}
+
+/** The bus of that name in the account's other default regions (when it is not in this one). */
+async function findBusElsewhere(session: CollectSession, busName: string): Promise<Collected<Array<{ region: string; arn: string }>>> {
+  const found = await findInOtherRegions(session, async (events) => ({ bus: busName, arn: (await events.describeEventBus(busName)).Arn ?? "", state: "ENABLED" }));
+  return { ok: true, value: found.map((f) => ({ region: f.region!, arn: f.arn })) };
+}
+
+/**
+ * Asks every other default region at once, under the command's deadline; a region that
+ * does not answer (not enabled, denied, not found) simply has nothing.
+ */
+async function findInOtherRegions(session: CollectSession, ask: (events: EventBridgeService) => Promise<RuleElsewhere>): Promise<RuleElsewhere[]> {
+  const regions = DEFAULT_REGIONS.filter((region) => region !== session.aws.region);
+  const answers = await Promise.all(
+    regions.map(async (region) => {
+      const answer = await collect(() => ask(servicesOf(session.aws.inRegion(region)).events));
+      return answer.ok ? [{ ...answer.value, region }] : [];
+    }),
+  );
+  return answers.flat();
 }
 
 function testPatternRemotely(session: CollectSession, pattern: string, event: AppEvent, account: string | undefined): Promise<Collected<RemoteMatch>> {

@@ -79,6 +79,7 @@ export function mergeSettings(base: Settings, top: Settings): Settings {
   const merged: Settings = { ...base, ...top };
   if (base.api || top.api) merged.api = { ...base.api, ...top.api };
   if (base.smoke || top.smoke) merged.smoke = { ...base.smoke, ...top.smoke };
+  if (base.accounts || top.accounts) merged.accounts = { ...base.accounts, ...top.accounts };
   return merged;
 }
 

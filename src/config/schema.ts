@@ -49,6 +49,16 @@ const smokeSchema = v.strictObject({
   interval: v.optional(duration),
 });
 
+/** How to read one other account's resources: a profile for it, or a role in it to assume. */
+const accountSchema = v.pipe(
+  v.strictObject({
+    profile: v.optional(nonEmpty),
+    roleArn: v.optional(v.pipe(nonEmpty, v.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "expected a role ARN such as arn:aws:iam::999999999999:role/course-doctor-read"))),
+    externalId: v.optional(nonEmpty),
+  }),
+  v.check((entry) => (entry.profile === undefined) !== (entry.roleArn === undefined), "give exactly one of profile and roleArn"),
+);
+
 /** Keys allowed both at the top level and inside an environment. */
 const settingsEntries = {
   region: v.optional(nonEmpty),
@@ -70,6 +80,10 @@ const settingsEntries = {
   peekDlq: v.optional(v.boolean("expected true or false")),
   api: v.optional(apiSchema),
   smoke: v.optional(smokeSchema),
+  /** Credentials for other accounts, by account id: what cross-account targets and publishers are read with. */
+  accounts: v.optional(
+    v.record(v.pipe(v.string(), v.regex(/^\d{12}$/, "account ids are 12 digits")), accountSchema, "expected an object of account ids"),
+  ),
 };
 
 export const settingsSchema = v.strictObject(settingsEntries);

@@ -22,6 +22,9 @@ export function parseArn(text: string): Arn | undefined {
   };
 }
 
+/** The kinds of target whose resource course-doctor reads (the others are skipped, named). */
+export const READ_TARGET_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(["lambda", "sqs", "sns", "logs", "events", "api-destination", "stepfunctions", "firehose"]);
+
 /** What kind of target an ARN names. */
 export function targetKindOf(arn: string): TargetKind {
   const parsed = parseArn(arn);
@@ -35,9 +38,17 @@ export function targetKindOf(arn: string): TargetKind {
     case "sns":
       return "sns";
     case "events":
-      return "events";
+      return parsed.resource.startsWith("api-destination/") ? "api-destination" : parsed.resource.startsWith("event-bus/") ? "events" : "other";
     case "states":
       return "stepfunctions";
+    case "kinesis":
+      return "kinesis";
+    case "firehose":
+      return "firehose";
+    case "ecs":
+      return "ecs";
+    case "batch":
+      return "batch";
     default:
       return "other";
   }
@@ -78,4 +89,15 @@ export function busNameOf(busOrArn: string): string {
   const parsed = parseArn(busOrArn);
   if (parsed?.service === "events" && parsed.resource.startsWith("event-bus/")) return parsed.resource.slice("event-bus/".length);
   return busOrArn;
+}
+
+/**
+ * A queue's URL from its ARN (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME), so its
+ * attributes are read without a GetQueueUrl round first; behind an endpoint override,
+ * ENDPOINT/ACCOUNT/NAME.
+ */
+export function queueUrlOf(arn: string, endpoint: string | null = null): string {
+  const [, partition = "aws", , region = "", account = "", name = ""] = arn.split(":");
+  if (endpoint) return `${endpoint.replace(/\/+$/, "")}/${account}/${name}`;
+  return `https://sqs.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}/${account}/${name}`;
 }

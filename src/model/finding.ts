@@ -10,10 +10,14 @@ export const FINDING_IDS = [
   "rule.pattern",
   "event.valid",
   "event.matches",
+  "bus.policy",
   "publisher.bus",
+  "publisher.permission",
   "targets.present",
   "target.exists",
   "target.permission",
+  "target.role",
+  "target.encryption",
   "target.retry",
   "target.dlq",
   "metrics.matched",
@@ -69,6 +73,7 @@ export const VERDICT_CHECKS: readonly FindingId[] = [
   "targets.present",
   "target.exists",
   "target.permission",
+  "target.role",
 ];
 
 /** The first failing finding in causal order (or, for `unknown`, the first check the verdict rests on that could not run). */

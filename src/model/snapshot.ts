@@ -8,6 +8,8 @@
 /** Why a piece could not be collected. */
 export type CollectFailureReason =
   | "not-found"
+  /** In another account that the run has no credentials for: not read (never "not found"). */
+  | "other-account"
   | "access-denied"
   | "throttled"
   | "timeout"
@@ -85,14 +87,31 @@ export interface RuleInfo {
   roleArn?: string;
 }
 
-/** A rule with the same name on another bus (the "rule on another bus" trap). */
+/** A rule with the same name on another bus, in another region, or differing only in case. */
 export interface RuleElsewhere {
   bus: string;
   arn: string;
   state: RuleState;
+  /** The rule's name when it differs from the one asked for (only in case). */
+  name?: string;
+  /** The region, when it is not the one asked about. */
+  region?: string;
 }
 
-export type TargetKind = "lambda" | "sqs" | "logs" | "sns" | "events" | "stepfunctions" | "other";
+/** What a target ARN names. "other": a kind course-doctor does not read yet (checks skip it, naming it). */
+export type TargetKind =
+  | "lambda"
+  | "sqs"
+  | "sns"
+  | "logs"
+  | "events"
+  | "api-destination"
+  | "stepfunctions"
+  | "kinesis"
+  | "firehose"
+  | "ecs"
+  | "batch"
+  | "other";
 
 export interface TargetInfo {
   id: string;
@@ -104,6 +123,8 @@ export interface TargetInfo {
   deadLetterArn?: string;
   /** The target rewrites the event (Input, InputPath or InputTransformer). */
   transformsInput?: boolean;
+  /** For a kind course-doctor does not read yet: the AWS service its ARN names. */
+  service?: string;
   /** For a Lambda target: the function name and the qualifier (alias or version) from its ARN. */
   function?: { name: string; qualifier?: string };
 }
@@ -137,11 +158,24 @@ export interface LogLine {
   message: string;
 }
 
+/**
+ * Where a resource was read: the account and region its ARN names, and with whose
+ * credentials ("caller", "profile NAME", "role ARN"); null when it could not be (another
+ * account with no credentials configured for it).
+ */
+export interface ReadLocation {
+  account: string;
+  region: string;
+  via: string | null;
+}
+
 /** What `check` learned about one Lambda target. */
 export interface LambdaTargetState {
   targetId: string;
   functionName: string;
   qualifier?: string;
+  /** Where the function was read (absent in snapshots older than this field: the caller's account and region). */
+  location?: ReadLocation;
   configuration: Collected<FunctionConfiguration>;
   /** Reserved concurrency; null when none is reserved. */
   concurrency: Collected<{ reserved: number | null }>;
@@ -163,6 +197,10 @@ export interface DlqMessage {
 export interface DlqState {
   arn: string;
   url?: string;
+  /** The queue policy (it must admit events.amazonaws.com); null when the queue has none; absent when not read. */
+  policy?: string | null;
+  /** The KMS key the queue is encrypted with; null when none; absent when not read. */
+  kmsKeyId?: string | null;
   /** ApproximateNumberOfMessages. */
   depth: number;
   inFlight?: number;
@@ -174,6 +212,8 @@ export interface DlqState {
 export interface PublisherState {
   name: string;
   busEnvVar: string;
+  /** The function's ARN and execution role, from the same read as its environment. */
+  function?: Collected<{ arn: string; roleArn: string }>;
   environment: Collected<{
     /** The bus variable's value; null when the variable is unset. */
     busValue: string | null;
@@ -220,6 +260,52 @@ export interface RemoteMatch {
   result: boolean | null;
 }
 
+/** What a target other than a Lambda function names, read where its ARN says. */
+export interface TargetResourceState {
+  targetId: string;
+  kind: TargetKind;
+  location: ReadLocation;
+  /** The resource, or why it could not be read; `not-found` means it does not exist there. */
+  resource: Collected<ResourceFacts>;
+}
+
+/** The facts about a target resource the checks read; each kind fills what it has. */
+export interface ResourceFacts {
+  /** The resource's own policy (queue, topic, bus): null when it has none; absent for kinds without one. */
+  policy?: string | null;
+  /** SQS / SNS server-side encryption with KMS: the key as configured (id, ARN or alias); null when none. */
+  kmsKeyId?: string | null;
+  /** SQS server-side encryption with SQS-owned keys (no KMS key to grant). */
+  sqsManagedSse?: boolean;
+  fifo?: boolean;
+  /** Log group targets: the account's CloudWatch Logs resource policies (they are account-wide). */
+  logPolicies?: Array<{ name: string; document: string }>;
+  /** A status the service reports (state machine ACTIVE / DELETING, delivery stream ACTIVE, ...). */
+  status?: string;
+}
+
+/** An IAM role a target delivers through, or the publisher runs as, with its policies. */
+export interface RoleFacts {
+  arn: string;
+  /** The trust policy (who may assume the role). */
+  trustPolicy: string;
+  /** Inline and attached managed policies; a document that could not be read is null with why. */
+  policies: Array<{ name: string; kind: "inline" | "managed"; arn?: string; document: string | null; error?: string }>;
+  /** The permissions boundary, when the role has one. */
+  boundary: { arn: string; document: string | null; error?: string } | null;
+}
+
+/** A KMS key an encrypted queue or topic uses. */
+export interface KeyFacts {
+  keyId: string;
+  arn: string;
+  /** AWS: an AWS managed key (alias/aws/sqs, alias/aws/sns), whose policy cannot be changed. */
+  manager: "AWS" | "CUSTOMER";
+  /** The key policy (absent when it could not be read). */
+  policy?: string;
+  policyError?: string;
+}
+
 export interface Snapshot {
   schemaVersion: 1;
   /** ISO time the collection finished. */
@@ -235,6 +321,14 @@ export interface Snapshot {
   targets: Collected<TargetInfo[]>;
   /** Per Lambda target, keyed by target id. */
   lambdaTargets: Record<string, LambdaTargetState>;
+  /** Per target that is not a Lambda function, keyed by target id (absent in older snapshots). */
+  targetResources?: Record<string, TargetResourceState>;
+  /** Per role ARN: the targets' roles and the publisher's execution role (absent in older snapshots). */
+  roles?: Record<string, Collected<RoleFacts>>;
+  /** Per key as a queue or topic names it: their KMS keys (absent in older snapshots). */
+  keys?: Record<string, Collected<KeyFacts>>;
+  /** Buses of the requested name in other regions, when the bus is missing here. */
+  busElsewhere?: Collected<Array<{ region: string; arn: string }>>;
   /** Per dead-letter queue ARN. */
   deadLetterQueues: Record<string, Collected<DlqState>>;
   publisher: PublisherState | null;

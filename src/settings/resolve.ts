@@ -204,6 +204,7 @@ export class Settings {
       region: region.value,
       profile: profile?.value,
       endpointUrl: endpoint?.value,
+      ...(file.accounts ? { accounts: file.accounts } : {}),
       timeoutMs: useConfigFile ? await this.timeoutMs(DEFAULT_AWS_TIMEOUT_MS) : this.timeoutFlag !== undefined ? requireDuration(this.timeoutFlag, "--timeout") : DEFAULT_AWS_TIMEOUT_MS,
     };
   }

@@ -1,5 +1,6 @@
 /** EventBridge, narrowed to the operations course-doctor uses; pagination folded in. */
 import {
+  DescribeApiDestinationCommand,
   DescribeEventBusCommand,
   DescribeRuleCommand,
   ListEventBusesCommand,
@@ -28,6 +29,12 @@ export class EventBridgeService {
 
   describeEventBus(name: string): Promise<DescribeEventBusResponse> {
     return this.aws.call("events", new DescribeEventBusCommand({ Name: name }));
+  }
+
+  /** An API destination's state; throws not-found for a missing one. */
+  async describeApiDestination(name: string): Promise<{ state: string }> {
+    const out = await this.aws.call("events", new DescribeApiDestinationCommand({ Name: name }));
+    return { state: out.ApiDestinationState ?? "ACTIVE" };
   }
 
   listEventBuses(): Promise<EventBus[]> {

@@ -5,9 +5,14 @@
 import type { Aws } from "../clients.js";
 import { CloudWatchService } from "./cloudwatch.js";
 import { EventBridgeService } from "./events.js";
+import { FirehoseService } from "./firehose.js";
+import { IamService } from "./iam.js";
+import { KmsService } from "./kms.js";
 import { LambdaService } from "./lambda.js";
 import { LogsService } from "./logs.js";
+import { SnsService } from "./sns.js";
 import { SqsService } from "./sqs.js";
+import { StatesService } from "./states.js";
 import { StsService } from "./sts.js";
 
 export interface Services {
@@ -18,6 +23,11 @@ export interface Services {
   logs: LogsService;
   sqs: SqsService;
   sts: StsService;
+  sns: SnsService;
+  kms: KmsService;
+  iam: IamService;
+  states: StatesService;
+  firehose: FirehoseService;
 }
 
 const cache = new WeakMap<Aws, Services>();
@@ -34,6 +44,11 @@ export function servicesOf(aws: Aws): Services {
       logs: new LogsService(aws),
       sqs: new SqsService(aws),
       sts: new StsService(aws),
+      sns: new SnsService(aws),
+      kms: new KmsService(aws),
+      iam: new IamService(aws),
+      states: new StatesService(aws),
+      firehose: new FirehoseService(aws),
     };
     cache.set(aws, services);
   }

@@ -2,6 +2,8 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message, type QueueAttributeName } from "@aws-sdk/client-sqs";
 import type { Aws } from "../clients.js";
 
+export { queueUrlOf } from "../../model/arn.js";
+
 export class SqsService {
   constructor(private readonly aws: Aws) {}
 
