@@ -7,6 +7,7 @@
  */
 import type { Finding } from "../model/finding.js";
 import { parseArn } from "../model/arn.js";
+import { normalizePrincipal } from "../model/lambda-policy.js";
 import type { ReadLocation, RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
 import { DELIVERY_ACTIONS, deliveryResource, eventBridgeVerdict, eventBridgeVerdictOfAny, principalVerdict, ROLE_KINDS, sidFor, withStatement, type Verdict } from "./policy-support.js";
 import { awsCommand, describeTarget, finding, isCrossAccount, KIND_NOUN, skipped, subjectOf, unreadable, whereOf } from "./support.js";
@@ -159,7 +160,7 @@ function resourcePolicyOf(snapshot: Snapshot, target: TargetInfo): { ok: true; v
       const failure = state.policy;
       return { ok: false, finding: (s, subject) => unreadable(s, ID, `${what}'s resource policy`, failure, subject) };
     }
-    return { ok: true, value: JSON.stringify({ Version: "2012-10-17", Statement: state.policy.value.statements }) };
+    return { ok: true, value: JSON.stringify({ Version: "2012-10-17", Statement: state.policy.value.statements.map(normalizePrincipal) }) };
   }
   const state = snapshot.targetResources?.[target.id];
   if (!state) return { ok: false, finding: (_, subject) => skipped(ID, `${what}: not collected`, undefined, subject) };

@@ -36,8 +36,21 @@ export const READ_ACTIONS: readonly ActionUse[] = [
   { action: "logs:FilterLogEvents", why: "recent error lines; logs; the probe's marker", by: "check, logs, probe" },
   { action: "logs:DescribeLogGroups", why: "the log group exists; its ARN for Live Tail", by: "logs, probe" },
   { action: "logs:StartLiveTail", why: "live log lines (falls back to polling FilterLogEvents without it)", by: "logs --follow, probe" },
-  { action: "sqs:GetQueueUrl", why: "the dead-letter queue exists", by: "check, rule" },
-  { action: "sqs:GetQueueAttributes", why: "messages waiting in the dead-letter queue", by: "check, rule" },
+  { action: "sqs:GetQueueAttributes", why: "a queue target's policy and encryption key; the dead-letter queue's depth and policy", by: "check, rule" },
+  { action: "sns:GetTopicAttributes", why: "a topic target's policy and encryption key", by: "check, rule" },
+  { action: "kms:DescribeKey", why: "whether an encrypted queue or topic uses an AWS managed key", by: "check" },
+  { action: "kms:GetKeyPolicy", why: "a customer managed key's policy admits events.amazonaws.com", by: "check" },
+  { action: "logs:DescribeResourcePolicies", why: "a log group target's resource policy admits EventBridge", by: "check, probe --cleanup" },
+  { action: "events:DescribeApiDestination", why: "an API destination target exists", by: "check" },
+  { action: "states:DescribeStateMachine", why: "a Step Functions target exists", by: "check" },
+  { action: "firehose:DescribeDeliveryStream", why: "a Firehose target exists", by: "check" },
+  { action: "iam:GetRole", why: "a target's role, or the publisher's execution role: its trust policy and boundary", by: "check" },
+  { action: "iam:ListRolePolicies", why: "the role's inline policies", by: "check" },
+  { action: "iam:GetRolePolicy", why: "an inline policy's document", by: "check" },
+  { action: "iam:ListAttachedRolePolicies", why: "the role's managed policies", by: "check" },
+  { action: "iam:GetPolicy", why: "a managed policy's default version", by: "check" },
+  { action: "iam:GetPolicyVersion", why: "a managed policy's document", by: "check" },
+  { action: "sts:AssumeRole", why: "reading another account's resources with the role accounts.ID names in the config file", by: "check (cross-account)" },
 ];
 
 /** Only with `check --peek-dlq`: reading messages makes them invisible for a short while (they are not deleted). */
@@ -58,7 +71,6 @@ export const TRACE_ACTIONS: readonly ActionUse[] = [
   { action: "logs:TagResource", why: "tag the temporary log group (course-doctor=probe-trace) as it is created", by: "probe --trace", on: "trace-group" },
   { action: "logs:DeleteLogGroup", why: "remove the temporary log group", by: "probe --trace, probe --cleanup", on: "trace-group" },
   { action: "logs:PutResourcePolicy", why: "let EventBridge write to the temporary log group", by: "probe --trace" },
-  { action: "logs:DescribeResourcePolicies", why: "find leftover trace policies", by: "probe --cleanup" },
   { action: "logs:DeleteResourcePolicy", why: "remove the temporary policy", by: "probe --trace, probe --cleanup" },
 ];
 

@@ -85,7 +85,7 @@ function asList(value: unknown): string[] {
  * takes it (a service, an account or an ARN), and hand-written statements use it. Read it as
  * AddPermission would store it.
  */
-function normalizePrincipal(statement: PolicyStatement): PolicyStatement {
+export function normalizePrincipal(statement: PolicyStatement): PolicyStatement {
   const p = statement.Principal;
   if (typeof p !== "string" || p === "*") return statement;
   return { ...statement, Principal: p.endsWith(".amazonaws.com") ? { Service: p } : { AWS: p } };

@@ -20,7 +20,7 @@ import {
   PutTargetsCommand,
   type Target,
 } from "@aws-sdk/client-eventbridge";
-import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import {
   AddPermissionCommand,
   CreateAliasCommand,
@@ -74,6 +74,14 @@ export interface IngestorNames {
   dlqUrl: string;
 }
 
+/** A queue policy letting EventBridge send to `queueArn` from the rule `ruleArn`. */
+export function sendPolicy(queueArn: string, ruleArn: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "EventBridgeSend", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": ruleArn } } }],
+  };
+}
+
 /** The secret placed in the publisher's environment; it must never reach any output. */
 export const PUBLISHER_SECRET = "sk_live_course_doctor_SECRET_5f2a9c";
 
@@ -86,8 +94,12 @@ export class Seeder {
   readonly sqs: SQSClient;
   private roleArn: Promise<string> | undefined;
 
-  constructor(moto: Moto | { endpoint: string }) {
-    const config = { region: MOTO_REGION, endpoint: moto.endpoint, credentials: motoCredentials };
+  constructor(
+    moto: Moto | { endpoint: string },
+    /** Another account's credentials (from STS AssumeRole into it), or another region. */
+    options: { credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }; region?: string } = {},
+  ) {
+    const config = { region: options.region ?? MOTO_REGION, endpoint: moto.endpoint, credentials: options.credentials ?? motoCredentials };
     this.events = new EventBridgeClient(config);
     this.lambda = new LambdaClient(config);
     this.iam = new IAMClient(config);
@@ -129,12 +141,32 @@ export class Seeder {
     return out.RuleArn!;
   }
 
-  async fn(name: string, environment: Record<string, string> = {}): Promise<string> {
+  /**
+   * A role with a trust policy for `service` and inline policies (one per statement list);
+   * returns its ARN.
+   */
+  async namedRole(name: string, options: { service?: string; trust?: object; inline?: Record<string, object[]>; managed?: string[]; boundary?: string } = {}): Promise<string> {
+    const trust = options.trust ?? { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: options.service ?? "events.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const out = await this.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust), ...(options.boundary ? { PermissionsBoundary: options.boundary } : {}) }));
+    for (const [policy, statements] of Object.entries(options.inline ?? {})) {
+      await this.iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: policy, PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }));
+    }
+    for (const arn of options.managed ?? []) await this.iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn }));
+    return out.Role!.Arn!;
+  }
+
+  /** A customer managed policy; returns its ARN. */
+  async managedPolicy(name: string, statements: object[]): Promise<string> {
+    const out = await this.iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }));
+    return out.Policy!.Arn!;
+  }
+
+  async fn(name: string, environment: Record<string, string> = {}, role?: string): Promise<string> {
     const out = await this.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name,
         Runtime: "python3.12",
-        Role: await this.role(),
+        Role: role ?? (await this.role()),
         Handler: "handler.handler",
         Code: { ZipFile: HANDLER_ZIP },
         Environment: { Variables: environment },
@@ -150,7 +182,7 @@ export class Seeder {
     return out.AliasArn!;
   }
 
-  async permission(fn: string, sourceArn: string, options: { qualifier?: string; sid?: string; principal?: string } = {}): Promise<void> {
+  async permission(fn: string, sourceArn: string | undefined, options: { qualifier?: string; sid?: string; principal?: string } = {}): Promise<void> {
     await this.lambda.send(
       new AddPermissionCommand({
         FunctionName: fn,
@@ -172,10 +204,10 @@ export class Seeder {
     await this.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: fn, ReservedConcurrentExecutions: reserved }));
   }
 
-  async queue(name: string): Promise<{ arn: string; url: string }> {
-    const out = await this.sqs.send(new CreateQueueCommand({ QueueName: name }));
-    const attributes = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: out.QueueUrl!, AttributeNames: ["QueueArn"] }));
-    return { arn: attributes.Attributes!.QueueArn!, url: out.QueueUrl! };
+  async queue(name: string, attributes: Record<string, string> = {}): Promise<{ arn: string; url: string }> {
+    const out = await this.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    const read = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: out.QueueUrl!, AttributeNames: ["QueueArn"] }));
+    return { arn: read.Attributes!.QueueArn!, url: out.QueueUrl! };
   }
 
   /** A dead-lettered event as EventBridge writes it, with its error attributes. */
@@ -229,10 +261,16 @@ export class Seeder {
     const ruleArn = await this.rule({ name: rule, bus, pattern: { source: ["agent2.ingestor"], "detail-type": ["Document Processing Required"] } });
     const fnArn = await this.fn(fn, { TABLE_NAME: "jobs" });
     await this.permission(fn, ruleArn, { sid: "EventBridgeInvokeLambdaPermission" });
-    const dlq = await this.queue(`agent2-ingestor-dlq${s}`);
+    const dlqArn = `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT}:agent2-ingestor-dlq${s}`;
+    const dlq = await this.queue(`agent2-ingestor-dlq${s}`, { Policy: JSON.stringify(sendPolicy(dlqArn, ruleArn)) });
     await this.target(rule, bus, fnArn, { RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: dlq.arn } });
     const env = options.publisherEnv === undefined ? { EVENT_BUS_NAME: bus, API_TOKEN: PUBLISHER_SECRET } : options.publisherEnv;
-    if (env !== null) await this.fn(publisher, env);
+    if (env !== null) {
+      // Its role may put events on the bus it publishes to (its EVENT_BUS_NAME, else the ingestor's).
+      const busArn = `arn:aws:events:${MOTO_REGION}:${MOTO_ACCOUNT}:event-bus/${env.EVENT_BUS_NAME || bus}`;
+      const role = await this.namedRole(`${publisher}-role`, { service: "lambda.amazonaws.com", inline: { publish: [{ Effect: "Allow", Action: "events:PutEvents", Resource: busArn }] } });
+      await this.fn(publisher, env, role);
+    }
     if (options.withMetrics !== false) {
       await this.metric("AWS/Events", "MatchedEvents", { EventBusName: bus, RuleName: rule }, 3);
       await this.metric("AWS/Events", "TriggeredRules", { EventBusName: bus, RuleName: rule }, 3);

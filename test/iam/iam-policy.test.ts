@@ -24,6 +24,11 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   "client-cloudwatch-logs": "logs",
   "client-sts": "sts",
   "client-sqs": "sqs",
+  "client-sns": "sns",
+  "client-kms": "kms",
+  "client-iam": "iam",
+  "client-sfn": "states",
+  "client-firehose": "firehose",
 };
 
 function sourceFiles(dir: string): string[] {

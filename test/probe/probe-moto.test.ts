@@ -1,5 +1,5 @@
 /** `probe` end to end against moto: a rule whose target is a CloudWatch Logs group (moto delivers there). */
-import { DescribeLogGroupsCommand, DescribeResourcePoliciesCommand, CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeLogGroupsCommand, DescribeResourcePoliciesCommand, CreateLogGroupCommand, PutResourcePolicyCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
@@ -22,7 +22,15 @@ async function logsPipeline(): Promise<{ bus: string; rule: string; group: strin
   await seed.bus(bus);
   await seed.rule({ name: rule, bus, pattern: { source: ["shop.orders"], "detail-type": ["Order Created"] } });
   await seed.logs.send(new CreateLogGroupCommand({ logGroupName: group }));
-  await seed.target(rule, bus, `arn:aws:logs:${MOTO_REGION}:${MOTO_ACCOUNT}:log-group:${group}`);
+  // What a team's infrastructure adds with a log group target: EventBridge may write to it.
+  const groupArn = `arn:aws:logs:${MOTO_REGION}:${MOTO_ACCOUNT}:log-group:${group}`;
+  await seed.logs.send(
+    new PutResourcePolicyCommand({
+      policyName: "events-to-audit",
+      policyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] }, Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${groupArn}:*` }] }),
+    }),
+  );
+  await seed.target(rule, bus, groupArn);
   return { bus, rule, group };
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PipelineFlags } from "../../src/cli/pipeline-options.js";
+import type { PipelineFlags } from "../../src/settings/resolve.js";
 import { AwsAccessError } from "../../src/errors.js";
 import { runSmoke, type SmokeFlags } from "../../src/jobs/smoke.js";
 import type { Diagnosis } from "../../src/model/finding.js";

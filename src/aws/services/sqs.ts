@@ -1,16 +1,11 @@
 /** SQS, narrowed to the operations course-doctor uses. */
-import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message, type QueueAttributeName } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type QueueAttributeName } from "@aws-sdk/client-sqs";
 import type { Aws } from "../clients.js";
 
 export { queueUrlOf } from "../../model/arn.js";
 
 export class SqsService {
   constructor(private readonly aws: Aws) {}
-
-  async getQueueUrl(name: string, owner?: string): Promise<string> {
-    const out = await this.aws.call("sqs", new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: owner }));
-    return out.QueueUrl ?? "";
-  }
 
   async getQueueAttributes(url: string, names: QueueAttributeName[]): Promise<Record<string, string>> {
     const out = await this.aws.call("sqs", new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }));
