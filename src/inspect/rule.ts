@@ -23,6 +23,12 @@ export interface RuleTargetView {
   retry: { maximumRetryAttempts: number | null; maximumEventAgeInSeconds: number | null; defaults: boolean };
   deadLetter: { arn: string; depth: number | null; error: string | null } | null;
   transformsInput: boolean;
+  /** The role EventBridge delivers through, when the target names one. */
+  roleArn: string | null;
+  /** The KMS key an encrypted queue or topic uses (null: none; "unknown" when it could not be read). */
+  kmsKeyId: string | null;
+  /** The account and region the target lives in, when not the rule's. */
+  elsewhere: { account: string; region: string } | null;
 }
 
 /** The stable JSON document of `rule --format json`. */
@@ -109,7 +115,22 @@ function targetView(snapshot: Snapshot, target: TargetInfo): RuleTargetView {
         }
       : null,
     transformsInput: target.transformsInput === true,
+    roleArn: target.roleArn ?? null,
+    kmsKeyId: encryptionKeyOf(snapshot, target),
+    elsewhere: elsewhereOf(snapshot, target),
   };
+}
+
+function encryptionKeyOf(snapshot: Snapshot, target: TargetInfo): string | null {
+  const resource = snapshot.targetResources?.[target.id]?.resource;
+  if (!resource) return null;
+  return resource.ok ? (resource.value.kmsKeyId ?? null) : "unknown";
+}
+
+function elsewhereOf(snapshot: Snapshot, target: TargetInfo): RuleTargetView["elsewhere"] {
+  const [, , , region = "", account = ""] = target.arn.split(":");
+  const ruleArn = snapshot.rule.ok ? snapshot.rule.value.arn.split(":") : [];
+  return (account && account !== ruleArn[4]) || (region && region !== ruleArn[3]) ? { account, region } : null;
 }
 
 /** The exit code for a rule document: 1 when the rule is disabled or missing. */
@@ -151,6 +172,9 @@ export function renderRulePretty(view: RuleView, chalk: ChalkInstance): string {
         const what = target.function ? `function ${target.function}` : `${target.kind} ${target.arn}`;
         lines.push(`    ${chalk.bold(target.id)}  ${what}${target.transformsInput ? chalk.dim("  (rewrites the event)") : ""}`);
         if (target.function) lines.push(`      ARN    ${target.arn}`);
+        if (target.elsewhere) lines.push(`      Where  account ${target.elsewhere.account}, ${target.elsewhere.region}`);
+        lines.push(`      Role   ${target.roleArn ?? chalk.dim("none (EventBridge delivers as events.amazonaws.com)")}`);
+        if (target.kind === "sqs" || target.kind === "sns") lines.push(`      KMS    ${target.kmsKeyId === null ? chalk.dim("not encrypted with a KMS key") : target.kmsKeyId === "unknown" ? chalk.yellow("could not be read") : target.kmsKeyId}`);
         lines.push(`      Retry  ${retryText(target.retry)}`);
         lines.push(`      DLQ    ${deadLetterText(target.deadLetter, chalk)}`);
       }
