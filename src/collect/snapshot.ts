@@ -3,7 +3,8 @@
  * snapshot. Calls that do not depend on each other run concurrently, in as few dependent
  * rounds as possible:
  *   1. identity, bus, rule, targets, publisher, metric dimension sets (names are known);
- *   2. per target: function, concurrency, policy, logs; metric data; TestEventPattern;
+ *   2. per target: function, concurrency, policy, logs, asynchronous invocation settings;
+ *      metric data; TestEventPattern;
  *      dead-letter queues; same-name rules on other buses (only when the rule is missing).
  * Every read records its outcome in the snapshot; collection never throws half-way
  * (Ctrl-C excepted: it ends the command).
@@ -123,13 +124,14 @@ function describeRule(session: CollectSession, request: CollectRequest): Promise
 /** One Lambda target's state; `sinceMs` null skips its logs. */
 async function collectLambdaTarget(session: CollectSession, target: TargetInfo, sinceMs: number | null): Promise<LambdaTargetState> {
   const fn = target.function!;
-  const [configuration, concurrency, policy, logs] = await Promise.all([
+  const [configuration, concurrency, policy, logs, eventInvokeConfig] = await Promise.all([
     session.functionConfiguration(fn.name, fn.qualifier),
     session.concurrency(fn.name),
     session.policy(fn.name, fn.qualifier),
     sinceMs === null ? Promise.resolve(NOT_READ) : session.functionErrors(fn.name, sinceMs),
+    session.eventInvokeConfig(fn.name, fn.qualifier),
   ]);
-  const state: LambdaTargetState = { targetId: target.id, functionName: fn.name, configuration, concurrency, policy, logs };
+  const state: LambdaTargetState = { targetId: target.id, functionName: fn.name, configuration, concurrency, policy, logs, eventInvokeConfig };
   if (fn.qualifier) state.qualifier = fn.qualifier;
   return state;
 }
