@@ -28,8 +28,8 @@ const CONSISTENT = " — consistent with the cause above";
 
 /** Causes that keep events from matching the rule. */
 const BEFORE_MATCHING: FindingId[] = ["bus.exists", "rule.exists", "rule.state", "rule.pattern", "event.valid", "event.matches", "publisher.bus"];
-/** Causes that keep matched events from reaching the target. */
-const BEFORE_DELIVERY: FindingId[] = ["targets.present", "target.exists", "target.permission"];
+/** Causes that keep matched events from reaching the target (target.input: a payload EventBridge will not deliver). */
+const BEFORE_DELIVERY: FindingId[] = ["targets.present", "target.exists", "target.permission", "target.input"];
 
 /**
  * Which root causes explain which symptoms. A symptom explained by the root cause is
@@ -38,7 +38,8 @@ const BEFORE_DELIVERY: FindingId[] = ["targets.present", "target.exists", "targe
 const EXPLAINED_BY: Array<{ symptom: FindingId; statuses: FindingStatus[]; causes: FindingId[] }> = [
   { symptom: "metrics.matched", statuses: ["warn"], causes: BEFORE_MATCHING },
   { symptom: "metrics.delivery", statuses: ["warn", "fail"], causes: BEFORE_DELIVERY },
-  { symptom: "target.dlq", statuses: ["fail"], causes: ["target.exists", "target.permission"] },
+  // INVALID_JSON dead letters are what an undeliverable payload leaves behind.
+  { symptom: "target.dlq", statuses: ["fail"], causes: ["target.exists", "target.permission", "target.input"] },
   { symptom: "metrics.errors", statuses: ["warn"], causes: ["target.exists"] },
   // "No logs yet": the function never ran, which anything upstream explains.
   { symptom: "logs.errors", statuses: ["warn"], causes: [...BEFORE_MATCHING, ...BEFORE_DELIVERY] },

@@ -20,6 +20,7 @@ import { ruleStateCheck } from "./rule-state.js";
 import { connectionOf, finding, withConnection, type Check } from "./support.js";
 import { targetDlqCheck } from "./target-dlq.js";
 import { targetExistsCheck } from "./target-exists.js";
+import { targetInputCheck } from "./target-input.js";
 import { targetPermissionCheck } from "./target-permission.js";
 import { targetRetryCheck } from "./target-retry.js";
 import { targetsPresentCheck } from "./targets-present.js";
@@ -39,6 +40,7 @@ export const CHECKS: readonly Check[] = [
   targetsPresentCheck,
   targetExistsCheck,
   targetPermissionCheck,
+  targetInputCheck,
   targetRetryCheck,
   targetDlqCheck,
   metricsMatchedCheck,

@@ -1,6 +1,6 @@
 import type { Finding } from "../model/finding.js";
 import type { RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
-import { accountOf, awsCommand, finding, formatWindow, regionOf, sh, skipped, subjectOf, targetsInScope, type Check } from "./support.js";
+import { accountOf, awsCommand, finding, formatWindow, putTargetCommand, regionOf, skipped, subjectOf, targetsInScope, type Check } from "./support.js";
 
 /** EventBridge's retry policy when the target sets none (eb-rule-dlq). */
 const DEFAULT_RETRY = "24h, 185 attempts";
@@ -26,9 +26,7 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
   const account = accountOf(snapshot) ?? "ACCOUNT";
   const queue = `${rule.name}-dlq`.slice(0, 80);
   const queueArn = `arn:aws:sqs:${region ?? "REGION"}:${account}:${queue}`;
-  const where: Array<[string, string | null]> = [["--rule", rule.name], ["--event-bus-name", rule.busName], ["--region", region]];
   // put-targets replaces the whole target: read it back and add only the dead-letter config.
-  const current = awsCommand(["events", "list-targets-by-rule"], [...where, ["--query", `Targets[?Id=='${target.id}']`], ["--output", "json"]]);
   const merge = `map(.DeadLetterConfig = {Arn: ${JSON.stringify(queueArn)}})`;
   return finding("target.retry", "warn", `no dead-letter queue (${retry}): events that still fail are dropped`, {
     subject,
@@ -38,7 +36,7 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
     fix: [
       `Create a queue and attach it to the target (the command keeps the target's other settings):`,
       `  ${awsCommand(["sqs", "create-queue"], [["--queue-name", queue], ["--region", region]])}`,
-      `  ${awsCommand(["events", "put-targets"], where)} --targets "$(${current} | jq -c ${sh(merge)})"`,
+      `  ${putTargetCommand(rule, target.id, region, merge)}`,
       `and give the queue a policy letting events.amazonaws.com call sqs:SendMessage with aws:SourceArn = ${rule.arn}.`,
     ].join("\n"),
   });

@@ -14,6 +14,7 @@ export const FINDING_IDS = [
   "targets.present",
   "target.exists",
   "target.permission",
+  "target.input",
   "target.retry",
   "target.dlq",
   "metrics.matched",

@@ -236,7 +236,7 @@ describe("publisher.bus", () => {
 });
 
 describe("targets", () => {
-  const queueTarget: TargetInfo = { id: "audit-queue", arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:audit`, kind: "sqs" };
+  const queueTarget: TargetInfo = { id: "audit-queue", arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:audit`, kind: "sqs", input: {} };
 
   test("a queue target is checked as far as applies, never failed for not being a function", () => {
     const s = variant((s) => s.targets.ok && s.targets.value.push(queueTarget));
@@ -244,6 +244,7 @@ describe("targets", () => {
     expect(findings.map((f) => [f.id, f.status])).toEqual([
       ["target.exists", "skip"],
       ["target.permission", "skip"],
+      ["target.input", "pass"],
       ["target.retry", "warn"],
       ["target.dlq", "skip"],
       ["metrics.errors", "skip"],
