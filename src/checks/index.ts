@@ -18,6 +18,7 @@ import { ruleExistsCheck } from "./rule-exists.js";
 import { rulePatternCheck } from "./rule-pattern.js";
 import { ruleStateCheck } from "./rule-state.js";
 import { connectionOf, finding, withConnection, type Check } from "./support.js";
+import { targetAsyncCheck } from "./target-async.js";
 import { targetDlqCheck } from "./target-dlq.js";
 import { targetExistsCheck } from "./target-exists.js";
 import { targetInputCheck } from "./target-input.js";
@@ -41,6 +42,7 @@ export const CHECKS: readonly Check[] = [
   targetExistsCheck,
   targetPermissionCheck,
   targetInputCheck,
+  targetAsyncCheck,
   targetRetryCheck,
   targetDlqCheck,
   metricsMatchedCheck,

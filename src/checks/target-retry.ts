@@ -14,13 +14,25 @@ function describeRetry(target: TargetInfo): string {
   return parts.join(", ");
 }
 
+/** What the rule target's dead-letter queue receives: EventBridge's failures only (eb-rule-dlq). */
+const CATCHES = "what EventBridge could not deliver: no permission, a missing target, throttled or failing at invoke";
+/** What it never receives from a function target (invocation-async-configuring). */
+const NOT_FUNCTION_ERRORS =
+  "Never a function error: once Lambda has accepted the event, a failure or throttle is Lambda's to retry and to drop, into the function's own on-failure destination or dead-letter queue if it has one (see target.async).";
+
 function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Finding {
   const subject = subjectOf(target);
   const retry = describeRetry(target);
-  const evidence = { targetId: target.id, retryPolicy: target.retryPolicy ?? null, deadLetterArn: target.deadLetterArn ?? null };
+  const lambda = target.kind === "lambda";
+  const evidence = { targetId: target.id, retryPolicy: target.retryPolicy ?? null, deadLetterArn: target.deadLetterArn ?? null, catches: CATCHES };
   if (target.deadLetterArn) {
     const queue = target.deadLetterArn.split(":").pop();
-    return finding("target.retry", "pass", `dead-letter queue ${queue}; ${retry}`, { subject, evidence });
+    const scope = lambda ? "catches what EventBridge cannot deliver, not function errors (see target.async)" : "catches what EventBridge cannot deliver";
+    return finding("target.retry", "pass", `dead-letter queue ${queue} ${scope}; ${retry}`, {
+      subject,
+      detail: [`The rule target's dead-letter queue receives ${CATCHES}.`, lambda ? NOT_FUNCTION_ERRORS : undefined].filter(Boolean).join("\n"),
+      evidence,
+    });
   }
   const region = regionOf(snapshot);
   const account = accountOf(snapshot) ?? "ACCOUNT";
@@ -28,10 +40,14 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
   const queueArn = `arn:aws:sqs:${region ?? "REGION"}:${account}:${queue}`;
   // put-targets replaces the whole target: read it back and add only the dead-letter config.
   const merge = `map(.DeadLetterConfig = {Arn: ${JSON.stringify(queueArn)}})`;
-  return finding("target.retry", "warn", `no dead-letter queue (${retry}): events that still fail are dropped`, {
+  return finding("target.retry", "warn", `no dead-letter queue (${retry}): events EventBridge cannot deliver are dropped`, {
     subject,
-    detail:
+    detail: [
       "Without a dead-letter queue, an event EventBridge could not deliver leaves no trace. Permission errors and missing resources are not retried at all; with a queue they land there with ERROR_CODE and ERROR_MESSAGE.",
+      lambda ? `Such a queue would receive ${CATCHES}. ${NOT_FUNCTION_ERRORS}` : undefined,
+    ]
+      .filter(Boolean)
+      .join("\n"),
     evidence,
     fix: [
       `Create a queue and attach it to the target (the command keeps the target's other settings):`,

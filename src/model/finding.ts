@@ -15,6 +15,7 @@ export const FINDING_IDS = [
   "target.exists",
   "target.permission",
   "target.input",
+  "target.async",
   "target.retry",
   "target.dlq",
   "metrics.matched",

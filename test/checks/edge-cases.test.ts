@@ -245,6 +245,7 @@ describe("targets", () => {
       ["target.exists", "skip"],
       ["target.permission", "skip"],
       ["target.input", "pass"],
+      ["target.async", "skip"],
       ["target.retry", "warn"],
       ["target.dlq", "skip"],
       ["metrics.errors", "skip"],
