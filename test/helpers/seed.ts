@@ -28,6 +28,7 @@ import {
   LambdaClient,
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
+  PutFunctionEventInvokeConfigCommand,
 } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, type Moto } from "./moto.js";
@@ -129,7 +130,8 @@ export class Seeder {
     return out.RuleArn!;
   }
 
-  async fn(name: string, environment: Record<string, string> = {}): Promise<string> {
+  /** A function; `deadLetterArn` is its own DeadLetterConfig (moto 5 accepts it and does not keep it). */
+  async fn(name: string, environment: Record<string, string> = {}, options: { deadLetterArn?: string } = {}): Promise<string> {
     const out = await this.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name,
@@ -138,9 +140,23 @@ export class Seeder {
         Handler: "handler.handler",
         Code: { ZipFile: HANDLER_ZIP },
         Environment: { Variables: environment },
+        ...(options.deadLetterArn ? { DeadLetterConfig: { TargetArn: options.deadLetterArn } } : {}),
       }),
     );
     return out.FunctionArn!;
+  }
+
+  /** The function's (or alias's) asynchronous invocation settings. */
+  async asyncConfig(fn: string, config: { retries?: number; maxAgeSeconds?: number; onFailure?: string; qualifier?: string }): Promise<void> {
+    await this.lambda.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: fn,
+        Qualifier: config.qualifier,
+        MaximumRetryAttempts: config.retries,
+        MaximumEventAgeInSeconds: config.maxAgeSeconds,
+        ...(config.onFailure ? { DestinationConfig: { OnFailure: { Destination: config.onFailure } } } : {}),
+      }),
+    );
   }
 
   /** Publishes a version and points an alias at it; returns the alias ARN. */
