@@ -28,8 +28,10 @@ const CONSISTENT = " — consistent with the cause above";
 
 /** Causes that keep events from matching the rule. */
 const BEFORE_MATCHING: FindingId[] = ["bus.exists", "rule.exists", "rule.state", "rule.pattern", "event.valid", "event.matches", "bus.policy", "publisher.bus", "publisher.permission"];
-/** Causes that keep matched events from reaching the target. */
-const BEFORE_DELIVERY: FindingId[] = ["targets.present", "target.exists", "target.permission", "target.role", "target.encryption"];
+/** Causes that keep matched events from reaching the target (target.input: a payload EventBridge will not deliver). */
+const BEFORE_DELIVERY: FindingId[] = ["targets.present", "target.exists", "target.permission", "target.role", "target.encryption", "target.input"];
+/** Causes that lose events after the target accepted them (Lambda's asynchronous queue). */
+const AFTER_ACCEPTANCE: FindingId[] = ["target.async"];
 
 /**
  * Which root causes explain which symptoms. A symptom explained by the root cause is
@@ -38,10 +40,12 @@ const BEFORE_DELIVERY: FindingId[] = ["targets.present", "target.exists", "targe
 const EXPLAINED_BY: Array<{ symptom: FindingId; statuses: FindingStatus[]; causes: FindingId[] }> = [
   { symptom: "metrics.matched", statuses: ["warn"], causes: BEFORE_MATCHING },
   { symptom: "metrics.delivery", statuses: ["warn", "fail"], causes: BEFORE_DELIVERY },
-  { symptom: "target.dlq", statuses: ["fail"], causes: ["target.exists", "target.permission", "target.role", "target.encryption"] },
-  { symptom: "metrics.errors", statuses: ["warn"], causes: ["target.exists"] },
+  // INVALID_JSON dead letters are what an undeliverable payload leaves behind.
+  { symptom: "target.dlq", statuses: ["fail"], causes: ["target.exists", "target.permission", "target.role", "target.encryption", "target.input"] },
+  // Throttles are how Lambda's queue fills and drops events.
+  { symptom: "metrics.errors", statuses: ["warn"], causes: ["target.exists", ...AFTER_ACCEPTANCE] },
   // "No logs yet": the function never ran, which anything upstream explains.
-  { symptom: "logs.errors", statuses: ["warn"], causes: [...BEFORE_MATCHING, ...BEFORE_DELIVERY] },
+  { symptom: "logs.errors", statuses: ["warn"], causes: [...BEFORE_MATCHING, ...BEFORE_DELIVERY, ...AFTER_ACCEPTANCE] },
   { symptom: "logs.errors", statuses: ["fail"], causes: ["metrics.errors"] },
 ];
 

@@ -35,6 +35,11 @@ function checkSnapshot(value: unknown, origin: string): Snapshot {
   }
   const missing = REQUIRED_KEYS.filter((key) => !(key in snapshot));
   if (missing.length > 0) throw new InputError(`--from: ${input.origin} is missing ${missing.join(", ")} (a truncated or hand-edited snapshot?)`);
+  // Pieces added to the snapshot later stay absent when an older snapshot lacks them, never
+  // filled with a guess: absent reads as "not collected" (the checks that need it skip).
+  // targets[].input (target.input), lambdaTargets[].eventInvokeConfig and
+  // configuration.deadLetterTargetArn (target.async) are such pieces; so are the async
+  // metric series (AsyncEventsDropped, ...), which only newer snapshots hold.
   return {
     ...(snapshot as Snapshot),
     ruleElsewhere: snapshot.ruleElsewhere ?? { ok: true, value: [] },

@@ -20,10 +20,12 @@ import { ruleExistsCheck } from "./rule-exists.js";
 import { rulePatternCheck } from "./rule-pattern.js";
 import { ruleStateCheck } from "./rule-state.js";
 import { connectionOf, finding, withConnection, type Check } from "./support.js";
+import { targetAsyncCheck } from "./target-async.js";
 import { targetDlqCheck } from "./target-dlq.js";
 import { targetEncryptionCheck } from "./target-encryption.js";
 import { targetRoleCheck } from "./target-role.js";
 import { targetExistsCheck } from "./target-exists.js";
+import { targetInputCheck } from "./target-input.js";
 import { targetPermissionCheck } from "./target-permission.js";
 import { targetRetryCheck } from "./target-retry.js";
 import { targetsPresentCheck } from "./targets-present.js";
@@ -47,6 +49,8 @@ export const CHECKS: readonly Check[] = [
   targetPermissionCheck,
   targetRoleCheck,
   targetEncryptionCheck,
+  targetInputCheck,
+  targetAsyncCheck,
   targetRetryCheck,
   targetDlqCheck,
   metricsMatchedCheck,

@@ -5,7 +5,7 @@
  */
 import type { Finding, FindingId, FindingStatus } from "../model/finding.js";
 import { parseBusArn } from "../model/rule-arn.js";
-import type { Collected, Snapshot, TargetInfo } from "../model/snapshot.js";
+import type { Collected, RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
 
 /** A check: data plus a pure function over the snapshot. */
 export interface Check {
@@ -293,6 +293,17 @@ export function addPermissionCommand(options: {
       ["--region", options.region],
     ],
   );
+}
+
+/**
+ * `aws events put-targets` for one target with a change made by a jq filter over the
+ * target as `list-targets-by-rule` returns it: put-targets replaces the whole target, so
+ * the command reads it back and changes only what the filter changes (needs jq).
+ */
+export function putTargetCommand(rule: Pick<RuleInfo, "name" | "busName">, targetId: string, region: string | null, jqFilter: string): string {
+  const where: Array<[string, string | null]> = [["--rule", rule.name], ["--event-bus-name", rule.busName], ["--region", region]];
+  const current = awsCommand(["events", "list-targets-by-rule"], [...where, ["--query", `Targets[?Id=='${targetId}']`], ["--output", "json"]]);
+  return `${awsCommand(["events", "put-targets"], where)} --targets "$(${current} | jq -c ${sh(jqFilter)})"`;
 }
 
 /** A window for `aws logs tail --since`, which takes one unit: "1h", "90m". */

@@ -1,6 +1,6 @@
 import type { Finding } from "../model/finding.js";
 import type { RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
-import { accountOf, awsCommand, finding, formatWindow, regionOf, sh, skipped, subjectOf, targetsInScope, type Check } from "./support.js";
+import { accountOf, awsCommand, finding, formatWindow, putTargetCommand, regionOf, skipped, subjectOf, targetsInScope, type Check } from "./support.js";
 
 /** EventBridge's retry policy when the target sets none (eb-rule-dlq). */
 const DEFAULT_RETRY = "24h, 185 attempts";
@@ -14,31 +14,45 @@ function describeRetry(target: TargetInfo): string {
   return parts.join(", ");
 }
 
+/** What the rule target's dead-letter queue receives: EventBridge's failures only (eb-rule-dlq). */
+const CATCHES = "what EventBridge could not deliver: no permission, a missing target, throttled or failing at invoke";
+/** What it never receives from a function target (invocation-async-configuring). */
+const NOT_FUNCTION_ERRORS =
+  "Never a function error: once Lambda has accepted the event, a failure or throttle is Lambda's to retry and to drop, into the function's own on-failure destination or dead-letter queue if it has one (see target.async).";
+
 function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Finding {
   const subject = subjectOf(target);
   const retry = describeRetry(target);
-  const evidence = { targetId: target.id, retryPolicy: target.retryPolicy ?? null, deadLetterArn: target.deadLetterArn ?? null };
+  const lambda = target.kind === "lambda";
+  const evidence = { targetId: target.id, retryPolicy: target.retryPolicy ?? null, deadLetterArn: target.deadLetterArn ?? null, catches: CATCHES };
   if (target.deadLetterArn) {
     const queue = target.deadLetterArn.split(":").pop();
-    return finding("target.retry", "pass", `dead-letter queue ${queue}; ${retry}`, { subject, evidence });
+    const scope = lambda ? "catches what EventBridge cannot deliver, not function errors (see target.async)" : "catches what EventBridge cannot deliver";
+    return finding("target.retry", "pass", `dead-letter queue ${queue} ${scope}; ${retry}`, {
+      subject,
+      detail: [`The rule target's dead-letter queue receives ${CATCHES}.`, lambda ? NOT_FUNCTION_ERRORS : undefined].filter(Boolean).join("\n"),
+      evidence,
+    });
   }
   const region = regionOf(snapshot);
   const account = accountOf(snapshot) ?? "ACCOUNT";
   const queue = `${rule.name}-dlq`.slice(0, 80);
   const queueArn = `arn:aws:sqs:${region ?? "REGION"}:${account}:${queue}`;
-  const where: Array<[string, string | null]> = [["--rule", rule.name], ["--event-bus-name", rule.busName], ["--region", region]];
   // put-targets replaces the whole target: read it back and add only the dead-letter config.
-  const current = awsCommand(["events", "list-targets-by-rule"], [...where, ["--query", `Targets[?Id=='${target.id}']`], ["--output", "json"]]);
   const merge = `map(.DeadLetterConfig = {Arn: ${JSON.stringify(queueArn)}})`;
-  return finding("target.retry", "warn", `no dead-letter queue (${retry}): events that still fail are dropped`, {
+  return finding("target.retry", "warn", `no dead-letter queue (${retry}): events EventBridge cannot deliver are dropped`, {
     subject,
-    detail:
+    detail: [
       "Without a dead-letter queue, an event EventBridge could not deliver leaves no trace. Permission errors and missing resources are not retried at all; with a queue they land there with ERROR_CODE and ERROR_MESSAGE.",
+      lambda ? `Such a queue would receive ${CATCHES}. ${NOT_FUNCTION_ERRORS}` : undefined,
+    ]
+      .filter(Boolean)
+      .join("\n"),
     evidence,
     fix: [
       `Create a queue and attach it to the target (the command keeps the target's other settings):`,
       `  ${awsCommand(["sqs", "create-queue"], [["--queue-name", queue], ["--region", region]])}`,
-      `  ${awsCommand(["events", "put-targets"], where)} --targets "$(${current} | jq -c ${sh(merge)})"`,
+      `  ${putTargetCommand(rule, target.id, region, merge)}`,
       `and give the queue a policy letting events.amazonaws.com call sqs:SendMessage with aws:SourceArn = ${rule.arn}.`,
     ].join("\n"),
   });

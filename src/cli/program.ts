@@ -6,6 +6,7 @@ import { type Act, type Register } from "./command-kit.js";
 import { createHost } from "./context.js";
 import { registerCheckCommands } from "./commands/check.js";
 import { registerIamPolicyCommand } from "./commands/iam-policy.js";
+import { registerInputCommand } from "./commands/input.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerJobsCommands } from "./commands/jobs.js";
 import { registerLogsCommand } from "./commands/logs.js";
@@ -22,6 +23,7 @@ const REGISTRY: Array<[names: string[], register: Register]> = [
   [["check", "snapshot"], registerCheckCommands],
   [["probe"], registerProbeCommand],
   [["pattern"], registerPatternCommands],
+  [["input"], registerInputCommand],
   [["rule"], registerRuleCommand],
   [["policy"], registerPolicyCommand],
   [["metrics"], registerMetricsCommand],
@@ -84,6 +86,7 @@ Examples:
   course-doctor check --from examples/ingestor-wrong-bus.snapshot.json
   course-doctor check --bus orders --rule order-created --publisher orders-api
   course-doctor pattern test examples/ingestor-rule-pattern.json examples/ingestor-event.json
+  course-doctor input examples/ingestor-target-inputpath.json examples/ingestor-event.json
   course-doctor jobs submit --api-url https://api.example.com/dev --query "rust basics" --wait
 `,
   );

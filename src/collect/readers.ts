@@ -19,6 +19,7 @@ import type {
   Collected,
   DlqMessage,
   DlqState,
+  EventInvokeConfig,
   Identity,
   KeyFacts,
   LambdaTargetState,
@@ -144,14 +145,19 @@ export class CollectSession {
     return this.once(`fn:${at.aws.region}:${name}:${qualifier ?? ""}`, () =>
       collect(async () => {
         const out = await at.lambda.getFunctionConfiguration(name, qualifier);
-        return dropUndefined({
-          arn: out.FunctionArn ?? "",
-          state: out.State,
-          stateReason: out.StateReason,
-          lastUpdateStatus: out.LastUpdateStatus,
-          version: out.Version,
-          runtime: out.Runtime,
-        });
+        return {
+          ...dropUndefined({
+            arn: out.FunctionArn ?? "",
+            state: out.State,
+            stateReason: out.StateReason,
+            lastUpdateStatus: out.LastUpdateStatus,
+            version: out.Version,
+            runtime: out.Runtime,
+            executionRoleArn: out.Role,
+          }),
+          // Null, not absent: absent means a snapshot that did not record it.
+          deadLetterTargetArn: out.DeadLetterConfig?.TargetArn || null,
+        };
       }),
     );
   }
@@ -171,6 +177,25 @@ export class CollectSession {
       // GetPolicy answers ResourceNotFoundException both for a missing function and for a
       // function without any policy; target.exists tells the two apart.
       if (!result.ok && result.reason === "not-found") return { ok: true as const, value: { statements: [] } };
+      return result;
+    });
+  }
+
+  /** The asynchronous invocation settings; null when none are configured (Lambda's defaults apply). */
+  eventInvokeConfig(name: string, qualifier: string | undefined, at: Services = this.services): Promise<NonNullable<LambdaTargetState["eventInvokeConfig"]>> {
+    return this.once(`invoke:${at.aws.region}:${name}:${qualifier ?? ""}`, async () => {
+      const result = await collect(async () => {
+        const out = await at.lambda.getEventInvokeConfig(name, qualifier);
+        return dropUndefined({
+          maximumRetryAttempts: out.MaximumRetryAttempts,
+          maximumEventAgeInSeconds: out.MaximumEventAgeInSeconds,
+          onSuccess: out.DestinationConfig?.OnSuccess?.Destination || undefined,
+          onFailure: out.DestinationConfig?.OnFailure?.Destination || undefined,
+        }) as EventInvokeConfig;
+      });
+      // ResourceNotFoundException both for "none configured" and for a missing function;
+      // target.exists tells the two apart (as for GetPolicy).
+      if (!result.ok && result.reason === "not-found") return { ok: true as const, value: null };
       return result;
     });
   }

@@ -1,7 +1,7 @@
 /** AWS answers as the snapshot records them: plain data, defaults filled, nothing undefined. */
 import type { Rule, Target } from "../aws/services/events.js";
 import { lambdaFunctionOf, parseArn, targetKindOf } from "../model/arn.js";
-import type { RuleInfo, TargetInfo } from "../model/snapshot.js";
+import type { RuleInfo, TargetInfo, TargetInputSettings } from "../model/snapshot.js";
 
 export function dropUndefined<T extends Record<string, unknown>>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
@@ -36,6 +36,14 @@ export function targetInfoOf(target: Target): TargetInfo {
     });
   }
   if (target.DeadLetterConfig?.Arn) info.deadLetterArn = target.DeadLetterConfig.Arn;
+  // Always recorded ({} for none): an absent `input` means a snapshot that predates it.
+  info.input = dropUndefined({
+    Input: target.Input ?? undefined,
+    InputPath: target.InputPath ?? undefined,
+    InputTransformer: target.InputTransformer
+      ? dropUndefined({ InputPathsMap: target.InputTransformer.InputPathsMap ?? undefined, InputTemplate: target.InputTransformer.InputTemplate ?? "" })
+      : undefined,
+  }) as TargetInputSettings;
   if (target.Input !== undefined || target.InputPath !== undefined || target.InputTransformer !== undefined) info.transformsInput = true;
   const fn = kind === "lambda" ? lambdaFunctionOf(arn) : undefined;
   if (fn) info.function = fn;

@@ -3,7 +3,8 @@
  * snapshot. Calls that do not depend on each other run concurrently, in as few dependent
  * rounds as possible:
  *   1. identity, bus, rule, targets, publisher, metric dimension sets (names are known);
- *   2. per target: function, concurrency, policy, logs; metric data; TestEventPattern;
+ *   2. per target: function, concurrency, policy, logs, asynchronous invocation settings;
+ *      metric data; TestEventPattern;
  *      dead-letter queues; same-name rules on other buses (only when the rule is missing).
  * Every read records its outcome in the snapshot; collection never throws half-way
  * (Ctrl-C excepted: it ends the command).
@@ -163,18 +164,19 @@ async function collectLambdaTarget(session: CollectSession, target: TargetInfo, 
   const base = { targetId: target.id, functionName: fn.name, location: reader.location, ...(fn.qualifier ? { qualifier: fn.qualifier } : {}) };
   if (!reader.aws) {
     const unread = otherAccount(reader.location);
-    return { ...base, configuration: unread, concurrency: unread, policy: unread, logs: unread };
+    return { ...base, configuration: unread, concurrency: unread, policy: unread, logs: unread, eventInvokeConfig: unread };
   }
   // Another account's function is named by its ARN in every call.
   const name = reader.location.via === "caller" ? fn.name : arn ? `arn:${arn.partition}:lambda:${arn.region}:${arn.account}:function:${fn.name}` : fn.name;
   const at = servicesOf(reader.aws);
-  const [configuration, concurrency, policy, logs] = await Promise.all([
+  const [configuration, concurrency, policy, logs, eventInvokeConfig] = await Promise.all([
     session.functionConfiguration(name, fn.qualifier, at),
     session.concurrency(name, at),
     session.policy(name, fn.qualifier, at),
     sinceMs === null ? Promise.resolve(NOT_READ) : session.functionErrors(fn.name, sinceMs, at),
+    session.eventInvokeConfig(name, fn.qualifier, at),
   ]);
-  return { ...base, configuration, concurrency, policy, logs };
+  return { ...base, configuration, concurrency, policy, logs, eventInvokeConfig };
 }
 
 function collectMetrics(

@@ -113,11 +113,12 @@ function renderTemplate(
       const path = map && Object.prototype.hasOwnProperty.call(map, name) ? jsonPath(["InputTransformer", "InputPathsMap", name]) : "$.InputTransformer.InputTemplate";
       if (known.state === "missing") {
         const empty = reading.kind === "json" ? 'an empty string ("") where it is unquoted, nothing inside quotes' : "nothing";
-        warnings.push({ code: "missing-value", path, message: `<${name}>: ${known.why}; it is replaced by ${empty}` });
+        warnings.push({ code: "missing-value", path, placeholder: name, message: `<${name}>: ${known.why}; it is replaced by ${empty}` });
       } else if (known.state === "undefined") {
         warnings.push({
           code: "undefined-placeholder",
           path,
+          placeholder: name,
           message: `<${name}> is neither in InputPathsMap nor a predefined variable: it stays in the payload as the text <${name}>`,
         });
       }
@@ -135,6 +136,7 @@ function renderTemplate(
     warnings.push({
       code: "quoted-object-placeholder",
       path: "$.InputTransformer.InputTemplate",
+      placeholder: name,
       message: `<${name}> holds an ${Array.isArray((variables.get(name) as { value: unknown }).value) ? "array" : "object"} and is inside quotes in a JSON template: PutTargets and PutEvents succeed, and the service delivers nothing (the invocation fails with INVALID_JSON; write <${name}> without quotes)`,
     });
   }

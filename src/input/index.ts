@@ -6,6 +6,7 @@
 export { applyTargetInput, formatIngestionTime, buildLegacyEvent } from "./apply.js";
 export { DEFAULT_RULE_NAME, transformForCommand, type TransformCommandOptions, type TransformCommandResult } from "./command.js";
 export { InvalidInputTransformError } from "./errors.js";
+export { repairTargetInput, type InputRepair } from "./repair.js";
 export { parseInputPath, readInputPath, type InputPathExpression, type PathStep, type PathValue } from "./path.js";
 export { PREDEFINED_VARIABLES, isJsonTemplate, type PredefinedVariable } from "./template.js";
 export type {

@@ -102,3 +102,18 @@ function isStringSequence(text: string): boolean {
   }
   return count >= 2;
 }
+
+/** JSON text of a value laid out for reading (two-space indent, as JSON.stringify(v, null, 2)); number literals written verbatim. */
+export function writeJsonIndented(value: unknown, indent = ""): string {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    return `[\n${value.map((item) => `${inner}${writeJsonIndented(item === undefined ? null : item, inner)}`).join(",\n")}\n${indent}]`;
+  }
+  if (isJsonObject(value) && typeof (value as { toJSON?: unknown }).toJSON !== "function") {
+    const members = Object.entries(value).filter(([, member]) => member !== undefined && typeof member !== "function");
+    if (members.length === 0) return "{}";
+    return `{\n${members.map(([key, member]) => `${inner}${quoteJsonString(key)}: ${writeJsonIndented(member, inner)}`).join(",\n")}\n${indent}}`;
+  }
+  return writeJson(value);
+}

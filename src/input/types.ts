@@ -69,6 +69,8 @@ export interface InputWarning {
   code: InputWarningCode;
   message: string;
   path?: string;
+  /** The template placeholder the warning is about (`detail` for `<detail>`), when there is one. */
+  placeholder?: string;
 }
 
 /** Which of the target's input settings produced the payload. */

@@ -7,7 +7,7 @@
  * the same way `check` reads them.
  */
 import type { ChalkInstance } from "chalk";
-import { FUNCTION_METRICS, RULE_METRICS } from "../collect/metrics.js";
+import { ASYNC_FUNCTION_METRICS, FUNCTION_METRICS, RULE_METRICS } from "../collect/metrics.js";
 import { collectRuleMetrics } from "../collect/snapshot.js";
 import { dimensionsLabel, findSeries, MIN_TRUSTED_WINDOW_MS, ruleDimensions } from "../checks/metrics-support.js";
 import { formatWindow } from "../util/duration.js";
@@ -109,7 +109,7 @@ export function metricRows(metrics: MetricsState, rule: RuleInfo | null, ruleNam
     const fn = target.function;
     if (!fn || seen.has(`${fn.name}:${fn.qualifier ?? ""}`)) continue;
     seen.add(`${fn.name}:${fn.qualifier ?? ""}`);
-    for (const name of FUNCTION_METRICS) {
+    for (const name of [...FUNCTION_METRICS, ...ASYNC_FUNCTION_METRICS]) {
       const dimensions: Record<string, string> = fn.qualifier ? { FunctionName: fn.name, Resource: `${fn.name}:${fn.qualifier}` } : { FunctionName: fn.name };
       const series = findSeries(metrics, "AWS/Lambda", name, dimensions);
       rows.push({ namespace: "AWS/Lambda", name, dimensions, function: fn.qualifier ? `${fn.name}:${fn.qualifier}` : fn.name, total: series?.total ?? 0, buckets: bucketize(series?.points ?? [], start, end, metrics.periodSeconds) });
@@ -151,6 +151,10 @@ export function interpret(rows: MetricRow[], windowMs: number): MetricsView["int
     const errors = fnTotal("Errors");
     const throttles = fnTotal("Throttles");
     const ran = fnTotal("Invocations");
+    const dropped = fnTotal("AsyncEventsDropped");
+    if (dropped > 0) {
+      return { verdict: "problem", text: `${head}; Lambda dropped ${dropped} after accepting them → its retries, maximum event age or concurrency lose events: run course-doctor check (target.async)` };
+    }
     if (errors > 0) return { verdict: "problem", text: `${head}; the function ran ${ran}, failed ${errors} → events reach the function and it fails: read its logs (course-doctor logs)` };
     if (throttles > 0) return { verdict: "problem", text: `${head}; the function was throttled ${throttles} → check its reserved concurrency` };
     return { verdict: "ok", text: `${head}; the function ran ${ran} with 0 errors → EventBridge delivers and the handler runs` };
@@ -184,7 +188,7 @@ export function renderMetricsPretty(view: MetricsView, chalk: ChalkInstance, col
       section = heading;
       lines.push(`  ${chalk.dim(heading)}`);
     }
-    const bad = row.total > 0 && /Failed|DeadLetter|Throttle|Errors/.test(row.name);
+    const bad = row.total > 0 && /Failed|Failures|DeadLetter|Throttle|Errors|Dropped/.test(row.name);
     const total = String(row.total).padStart(totalWidth);
     const spark = sparkline(row.buckets, sparkWidth(columns));
     const paint = bad ? chalk.red : row.total === 0 ? chalk.dim : (text: string) => text;

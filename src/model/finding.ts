@@ -18,6 +18,8 @@ export const FINDING_IDS = [
   "target.permission",
   "target.role",
   "target.encryption",
+  "target.input",
+  "target.async",
   "target.retry",
   "target.dlq",
   "metrics.matched",

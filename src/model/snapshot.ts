@@ -113,6 +113,20 @@ export type TargetKind =
   | "batch"
   | "other";
 
+/**
+ * A target's input settings exactly as ListTargetsByRule returns them (the API's field
+ * names, so the input engine and `put-targets` take them as they are). At most one is set;
+ * none means the target receives the event unchanged.
+ */
+export interface TargetInputSettings {
+  /** Constant JSON text sent instead of the event. */
+  Input?: string;
+  /** A JSONPath into the event; its value is sent instead of the event. */
+  InputPath?: string;
+  /** Variables read from the event, substituted into a template. */
+  InputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
+}
+
 export interface TargetInfo {
   id: string;
   arn: string;
@@ -121,10 +135,15 @@ export interface TargetInfo {
   roleArn?: string;
   retryPolicy?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number };
   deadLetterArn?: string;
-  /** The target rewrites the event (Input, InputPath or InputTransformer). */
+  /** The target rewrites the event (Input, InputPath or InputTransformer). Kept for snapshots written before `input`. */
   transformsInput?: boolean;
   /** For a kind course-doctor does not read yet: the AWS service its ARN names. */
   service?: string;
+  /**
+   * The target's input settings; `{}` when it receives the event unchanged. Absent in
+   * snapshots written before course-doctor recorded them: not collected, never "none".
+   */
+  input?: TargetInputSettings;
   /** For a Lambda target: the function name and the qualifier (alias or version) from its ARN. */
   function?: { name: string; qualifier?: string };
 }
@@ -137,6 +156,28 @@ export interface FunctionConfiguration {
   lastUpdateStatus?: string;
   version?: string;
   runtime?: string;
+  /**
+   * The function's own dead-letter queue or topic (DeadLetterConfig.TargetArn): where Lambda
+   * sends an asynchronous event it gave up on. Null when none is set; absent in snapshots
+   * written before course-doctor recorded it (not collected).
+   */
+  deadLetterTargetArn?: string | null;
+  /** The function's execution role (what an on-failure destination or DLQ must admit). */
+  executionRoleArn?: string;
+}
+
+/**
+ * A function's (or alias's, or version's) asynchronous invocation settings, as
+ * GetFunctionEventInvokeConfig returns them. A setting left out means Lambda's default:
+ * 2 retries, events kept up to 6 hours, no destination.
+ */
+export interface EventInvokeConfig {
+  maximumRetryAttempts?: number;
+  maximumEventAgeInSeconds?: number;
+  /** DestinationConfig.OnSuccess.Destination. */
+  onSuccess?: string;
+  /** DestinationConfig.OnFailure.Destination: where Lambda sends an event it gave up on. */
+  onFailure?: string;
 }
 
 /** One statement of a Lambda resource policy, as returned by GetPolicy (parsed). */
@@ -183,6 +224,12 @@ export interface LambdaTargetState {
   policy: Collected<{ statements: PolicyStatement[]; revisionId?: string }>;
   /** Recent error lines from /aws/lambda/NAME; `groupExists: false` means no logs yet. */
   logs: Collected<{ group: string; groupExists: boolean; errorLines: LogLine[]; scannedLines: number }>;
+  /**
+   * The asynchronous invocation settings of the function (with the target's qualifier): null
+   * when none are configured (GetFunctionEventInvokeConfig answers ResourceNotFoundException),
+   * so Lambda's defaults apply. Absent in snapshots written before course-doctor read them.
+   */
+  eventInvokeConfig?: Collected<EventInvokeConfig | null>;
 }
 
 export interface DlqMessage {
@@ -234,9 +281,13 @@ export interface MetricSeries {
   namespace: "AWS/Events" | "AWS/Lambda" | (string & {});
   name: string;
   dimensions: Record<string, string>;
-  stat: "Sum";
+  /** Sum for counts; Maximum for ages (AsyncEventAge). */
+  stat: "Sum" | "Maximum";
   points: MetricPoint[];
-  /** Sum over the window; 0 when there are no datapoints (these metrics are sent only when non-zero). */
+  /**
+   * Over the window: the sum (Sum) or the largest value (Maximum); 0 when there are no
+   * datapoints (these metrics are sent only when non-zero).
+   */
   total: number;
 }
 

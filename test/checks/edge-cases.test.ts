@@ -237,7 +237,7 @@ describe("publisher.bus", () => {
 });
 
 describe("targets", () => {
-  const queueTarget: TargetInfo = { id: "audit-queue", arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:audit`, kind: "sqs" };
+  const queueTarget: TargetInfo = { id: "audit-queue", arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:audit`, kind: "sqs", input: {} };
 
   test("a queue target is checked as far as applies, never failed for not being a function", () => {
     const s = variant((s) => {
@@ -251,6 +251,8 @@ describe("targets", () => {
       ["target.permission", "pass"],
       ["target.role", "skip"],
       ["target.encryption", "pass"],
+      ["target.input", "pass"],
+      ["target.async", "skip"],
       ["target.retry", "warn"],
       ["target.dlq", "skip"],
       ["metrics.errors", "skip"],

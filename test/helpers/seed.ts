@@ -28,6 +28,7 @@ import {
   LambdaClient,
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
+  PutFunctionEventInvokeConfigCommand,
 } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { MOTO_ACCOUNT, MOTO_REGION, motoCredentials, type Moto } from "./moto.js";
@@ -161,18 +162,33 @@ export class Seeder {
     return out.Policy!.Arn!;
   }
 
-  async fn(name: string, environment: Record<string, string> = {}, role?: string): Promise<string> {
+  /** A function; `deadLetterArn` is its own DeadLetterConfig (moto 5 accepts it and does not keep it). */
+  async fn(name: string, environment: Record<string, string> = {}, options: { role?: string; deadLetterArn?: string } = {}): Promise<string> {
     const out = await this.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name,
         Runtime: "python3.12",
-        Role: role ?? (await this.role()),
+        Role: options.role ?? (await this.role()),
         Handler: "handler.handler",
         Code: { ZipFile: HANDLER_ZIP },
         Environment: { Variables: environment },
+        ...(options.deadLetterArn ? { DeadLetterConfig: { TargetArn: options.deadLetterArn } } : {}),
       }),
     );
     return out.FunctionArn!;
+  }
+
+  /** The function's (or alias's) asynchronous invocation settings. */
+  async asyncConfig(fn: string, config: { retries?: number; maxAgeSeconds?: number; onFailure?: string; qualifier?: string }): Promise<void> {
+    await this.lambda.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: fn,
+        Qualifier: config.qualifier,
+        MaximumRetryAttempts: config.retries,
+        MaximumEventAgeInSeconds: config.maxAgeSeconds,
+        ...(config.onFailure ? { DestinationConfig: { OnFailure: { Destination: config.onFailure } } } : {}),
+      }),
+    );
   }
 
   /** Publishes a version and points an alias at it; returns the alias ARN. */
@@ -269,7 +285,7 @@ export class Seeder {
       // Its role may put events on the bus it publishes to (its EVENT_BUS_NAME, else the ingestor's).
       const busArn = `arn:aws:events:${MOTO_REGION}:${MOTO_ACCOUNT}:event-bus/${env.EVENT_BUS_NAME || bus}`;
       const role = await this.namedRole(`${publisher}-role`, { service: "lambda.amazonaws.com", inline: { publish: [{ Effect: "Allow", Action: "events:PutEvents", Resource: busArn }] } });
-      await this.fn(publisher, env, role);
+      await this.fn(publisher, env, { role });
     }
     if (options.withMetrics !== false) {
       await this.metric("AWS/Events", "MatchedEvents", { EventBusName: bus, RuleName: rule }, 3);

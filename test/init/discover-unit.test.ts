@@ -52,8 +52,8 @@ describe("discoverPipeline", () => {
     expect(found.rules[0]!.targets).toEqual({
       ok: true,
       value: [
-        { id: "1", arn: "arn:aws:sqs:us-east-1:123456789012:q", kind: "sqs" },
-        { id: "2", arn: "arn:aws:lambda:us-east-1:123456789012:function:worker:live", kind: "lambda", function: { name: "worker", qualifier: "live" } },
+        { id: "1", arn: "arn:aws:sqs:us-east-1:123456789012:q", kind: "sqs", input: {} },
+        { id: "2", arn: "arn:aws:lambda:us-east-1:123456789012:function:worker:live", kind: "lambda", input: {}, function: { name: "worker", qualifier: "live" } },
       ],
     });
     expect(found.publishers).toEqual({ ok: true, value: [{ function: "api", variables: ["ORDERS_BUS"] }] });

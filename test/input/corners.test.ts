@@ -147,7 +147,7 @@ describe("warnings", () => {
   it("a variable that finds nothing, pointing at its InputPathsMap entry", () => {
     const result = applyTargetInput(transformer({ command: "$.detail.command" }, '{"command": <command>}'), PROBE_EVENT);
     expect(result.payload).toBe('{"command": ""}');
-    expect(result.warnings).toContainEqual({ code: "missing-value", path: "$.InputTransformer.InputPathsMap.command", message: expect.stringContaining("$.detail.command is not in the event") });
+    expect(result.warnings).toContainEqual({ code: "missing-value", path: "$.InputTransformer.InputPathsMap.command", placeholder: "command", message: expect.stringContaining("$.detail.command is not in the event") });
   });
   it("an InputPath that finds nothing", () => {
     expect(applyTargetInput({ InputPath: "$.detail.command" }, PROBE_EVENT).warnings).toContainEqual({ code: "missing-value", path: "$.InputPath", message: expect.stringContaining("sends {}") });

@@ -238,7 +238,7 @@ describe("the publisher", () => {
   it("a role that may put events only on the default bus: publisher.permission is the root cause (exit 1)", async () => {
     const names = await seed.ingestor({ publisherEnv: null });
     const role = await seed.namedRole("uploader", { service: "lambda.amazonaws.com", inline: { put: [{ Effect: "Allow", Action: "events:PutEvents", Resource: `arn:aws:events:${MOTO_REGION}:${MOTO_ACCOUNT}:event-bus/default` }] } });
-    await seed.fn(names.publisher, { EVENT_BUS_NAME: names.bus }, role);
+    await seed.fn(names.publisher, { EVENT_BUS_NAME: names.bus }, { role });
     const result = await runCli(["check", "--format", "json", "--bus", names.bus, "--rule", names.rule, "--publisher", names.publisher, "--source", "agent2.ingestor", "--detail-type", "Document Processing Required"], { env });
     const report = JSON.parse(result.stdout) as Report;
     expect(result.code).toBe(1);

@@ -54,6 +54,9 @@ describe("metrics: pieces", () => {
       "the function ran 4, failed 4 → events reach the function and it fails",
     );
     expect(interpret([row("AWS/Events", "MatchedEvents", 4), row("AWS/Events", "Invocations", 4), row("AWS/Lambda", "Invocations", 4)], hour).verdict).toBe("ok");
+    // Lambda accepted them and dropped them: FailedInvocations is 0, and still a problem.
+    const dropped = interpret([row("AWS/Events", "MatchedEvents", 4), row("AWS/Events", "Invocations", 4), row("AWS/Lambda", "Invocations", 1), row("AWS/Lambda", "AsyncEventsDropped", 3)], hour);
+    expect(dropped).toMatchObject({ verdict: "problem", text: expect.stringContaining("Lambda dropped 3 after accepting them") });
   });
 });
 

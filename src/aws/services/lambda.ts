@@ -2,10 +2,11 @@
 import {
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
+  GetFunctionEventInvokeConfigCommand,
   GetPolicyCommand,
   ListFunctionsCommand,
   type FunctionConfiguration,
-  
+  type FunctionEventInvokeConfig,
 } from "@aws-sdk/client-lambda";
 import type { Aws } from "../clients.js";
 import { readAllPages } from "./paginate.js";
@@ -27,6 +28,15 @@ export class LambdaService {
   async getPolicy(name: string, qualifier?: string): Promise<{ policy: string; revisionId: string | undefined }> {
     const out = await this.aws.call("lambda", new GetPolicyCommand({ FunctionName: name, Qualifier: qualifier }));
     return { policy: out.Policy ?? "{}", revisionId: out.RevisionId };
+  }
+
+  /**
+   * The asynchronous invocation settings (retries, maximum event age, destinations) of the
+   * function, alias or version; throws not-found when none are configured (or there is no
+   * such function).
+   */
+  getEventInvokeConfig(name: string, qualifier?: string): Promise<FunctionEventInvokeConfig> {
+    return this.aws.call("lambda", new GetFunctionEventInvokeConfigCommand({ FunctionName: name, Qualifier: qualifier }));
   }
 
   listFunctions(): Promise<FunctionConfiguration[]> {
