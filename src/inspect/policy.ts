@@ -14,6 +14,9 @@ import { actionAdmitsInvoke, evaluateInvokePermission, evaluateStatement, princi
 import { parseRuleArn, ruleArnBus } from "../model/rule-arn.js";
 import type { PolicyStatement } from "../model/snapshot.js";
 import { collectRule, withSession } from "./session.js";
+import { renderTargetPolicyPretty, targetPolicyExitCode, targetPolicyView, type TargetPolicyView } from "./target-policy.js";
+import { targetIsNamed } from "../collect/shape.js";
+import { isCrossAccount } from "../checks/support.js";
 
 /** One statement as `policy` reports it. */
 export interface StatementView {
@@ -176,7 +179,7 @@ export async function runPolicy(host: Host, functionArg: string | undefined, fla
   if (wanted === null && request.rule === null) {
     throw new UsageError("name the function: course-doctor policy FUNCTION (or --function), or the rule whose target it is (--rule)");
   }
-  const input = await withSession(host, async (session): Promise<PolicyInput> => {
+  const input = await withSession(host, async (session): Promise<PolicyInput | TargetPolicyView> => {
     let rule: PolicyInput["rule"] = null;
     let target: { name: string; arn: string; qualifier: string | null } | null = null;
     let region: string | null = null;
@@ -191,7 +194,12 @@ export async function runPolicy(host: Host, functionArg: string | undefined, fla
         throw new AwsAccessError(`cannot read rule ${request.rule}: ${describeFailure(snapshot.rule)}`);
       }
       rule = { name: snapshot.rule.value.name, arn: snapshot.rule.value.arn };
-      const lambdas = (snapshot.targets.ok ? snapshot.targets.value : []).filter((t) => t.kind === "lambda" && t.function);
+      const all = snapshot.targets.ok ? snapshot.targets.value : [];
+      // A queue, topic, log group, bus, role-based or cross-account target: its own policies.
+      const named = wanted === null ? (all.length === 1 ? all : []) : all.filter((t) => targetIsNamed(t, wanted));
+      const other = named.length === 1 && (named[0]!.kind !== "lambda" || named[0]!.roleArn !== undefined || isCrossAccount(snapshot, named[0]!)) ? named[0] : undefined;
+      if (other) return targetPolicyView(snapshot, snapshot.rule.value, other);
+      const lambdas = all.filter((t) => t.kind === "lambda" && t.function);
       const chosen = wanted === null ? lambdas : lambdas.filter((t) => t.function!.name === wanted || t.arn === wanted);
       if (wanted === null && chosen.length !== 1) {
         throw new UsageError(
@@ -227,6 +235,10 @@ export async function runPolicy(host: Host, functionArg: string | undefined, fla
       region,
     };
   });
+  if ("documents" in input) {
+    host.out.result(format === "json" ? JSON.stringify(input, null, 2) : renderTargetPolicyPretty(input, host.out.chalk));
+    return targetPolicyExitCode(input);
+  }
   const view = policyView(input);
   host.out.result(format === "json" ? JSON.stringify(view, null, 2) : renderPolicyPretty(view, host.out.chalk));
   return policyExitCode(view);

@@ -382,3 +382,20 @@ describe("not-found hints", () => {
     expect(one(s, "bus.exists").detail).toContain("newer type");
   });
 });
+
+describe("a Lambda function invoked through a role (issue: newer AWS pages allow it)", () => {
+  test("checked on the role path: target.role passes, target.permission is not failed for lacking a statement", () => {
+    const ROLE = `arn:aws:iam::${ACCOUNT}:role/invoke-api`;
+    const s = variant((s) => {
+      if (s.targets.ok) s.targets.value[0]!.roleArn = ROLE;
+      s.lambdaTargets[FUNCTION]!.policy = ok({ statements: [] });
+      s.roles = {
+        ...s.roles,
+        [ROLE]: ok({ arn: ROLE, trustPolicy: policyOf({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }), policies: [{ name: "invoke", kind: "inline", document: policyOf({ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${FUNCTION}*` }) }], boundary: null }),
+      };
+    });
+    expect(one(s, "target.permission").status).toBe("skip");
+    expect(one(s, "target.role").status).toBe("pass");
+    expect(diagnosisOf(s).rootCause).toBeNull();
+  });
+});

@@ -246,3 +246,30 @@ describe("the publisher", () => {
     expect(report.rootCause?.fix).toMatch(/aws iam put-role-policy .*--role-name uploader/);
   });
 });
+
+describe("policy and rule on other target kinds", () => {
+  it("policy shows a queue target's policy statement by statement, with target.permission's verdict and fix: exit 1", async () => {
+    const { ruleArn } = await pipeline();
+    const arn = `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT}:orders-q`;
+    const wrong = sendPolicy(arn, ruleArn.replace(`rule/${BUS}/`, "rule/")) as { Statement: object[] };
+    const queue = await seed.queue("orders-q", { Policy: JSON.stringify(wrong) });
+    await seed.target(RULE, BUS, queue.arn, { Id: "q" });
+    const result = await runCli(["policy", "q", "--bus", BUS, "--rule", RULE, "--format", "json"], { env });
+    expect(result.code, result.stderr).toBe(1);
+    const view = JSON.parse(result.stdout) as { documents: Array<{ name: string; statements: Array<{ applies: unknown; reason: string }> }>; findings: Array<{ id: string; status: string; fix: string | null }> };
+    expect(view.documents[0]!.name).toBe("queue orders-q's resource policy");
+    expect(view.documents[0]!.statements[0]!.applies).toBe(false);
+    expect(view.documents[0]!.statements[0]!.reason).toContain("aws:SourceArn");
+    expect(view.findings.find((f) => f.id === "target.permission")).toMatchObject({ status: "fail", fix: expect.stringContaining("set-queue-attributes") });
+  });
+
+  it("rule shows each target's kind, role and key", async () => {
+    await pipeline();
+    const role = await seed.namedRole("start");
+    const queue = await seed.queue("orders-q", { KmsMasterKeyId: "alias/aws/sqs" });
+    await seed.target(RULE, BUS, queue.arn, { Id: "q", RoleArn: role });
+    const result = await runCli(["rule", RULE, "--bus", BUS, "--format", "json"], { env });
+    const view = JSON.parse(result.stdout) as { targets: Array<{ id: string; kind: string; roleArn: string | null; kmsKeyId: string | null }> };
+    expect(view.targets[0]).toMatchObject({ id: "q", kind: "sqs", roleArn: role, kmsKeyId: "alias/aws/sqs" });
+  });
+});

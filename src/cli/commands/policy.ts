@@ -4,10 +4,14 @@ import type { PipelineFlags } from "../../settings/resolve.js";
 export const registerPolicyCommand: Register = (program, act) => {
   const policy = program
     .command("policy")
-    .argument("[function]", "the function (default: --function, or the configured rule's Lambda target)")
-    .summary("show a function's resource policy and whether it admits the rule (read-only)")
+    .argument("[target]", "the function, or the rule's target id (default: --function, or the configured rule's only target)")
+    .summary("show a target's policies and whether they admit the rule (read-only)")
     .description(
-      `Show a Lambda function's resource policy statement by statement, the EventBridge rules each statement admits, and whether the configured rule is among them. When it is not, prints the exact \`aws lambda add-permission\` command (with the rule's real ARN) and exits 1.`,
+      `Show the policies that decide whether the rule can deliver to a target, statement by statement, with whether each applies to EventBridge's request.
+
+For a Lambda function: its resource policy, the EventBridge rules each statement admits, and whether the configured rule is among them; when it is not, the exact \`aws lambda add-permission\` command (with the rule's real ARN), exit 1.
+
+For any other target of the rule (--rule; name it by its target id): its queue, topic, CloudWatch Logs or bus policy, the role it delivers through (trust policy, inline and managed policies, boundary) and its KMS key's policy, with the verdicts and fixes of target.permission, target.role and target.encryption; exit 1 when one fails, 2 when one could not be read.`,
     );
   policy
     .option("--bus <name|arn>", "the event bus the rule lives on (default: default)")
