@@ -13,6 +13,7 @@ import { registerMetricsCommand } from "./commands/metrics.js";
 import { registerPatternCommands } from "./commands/pattern.js";
 import { registerPolicyCommand } from "./commands/policy.js";
 import { registerProbeCommand } from "./commands/probe.js";
+import { registerRouteCommand } from "./commands/route.js";
 import { registerRuleCommand } from "./commands/rule.js";
 import { registerSmokeCommand } from "./commands/smoke.js";
 import { FORMATS } from "../settings/resolve.js";
@@ -22,6 +23,7 @@ const REGISTRY: Array<[names: string[], register: Register]> = [
   [["check", "snapshot"], registerCheckCommands],
   [["probe"], registerProbeCommand],
   [["pattern"], registerPatternCommands],
+  [["route"], registerRouteCommand],
   [["rule"], registerRuleCommand],
   [["policy"], registerPolicyCommand],
   [["metrics"], registerMetricsCommand],
