@@ -16,6 +16,7 @@ import { registerProbeCommand } from "./commands/probe.js";
 import { registerRouteCommand } from "./commands/route.js";
 import { registerRuleCommand } from "./commands/rule.js";
 import { registerSmokeCommand } from "./commands/smoke.js";
+import { registerTailCommand } from "./commands/tail.js";
 import { FORMATS } from "../settings/resolve.js";
 
 /** The command names each module registers, in the order `--help` lists them. */
@@ -28,6 +29,7 @@ const REGISTRY: Array<[names: string[], register: Register]> = [
   [["policy"], registerPolicyCommand],
   [["metrics"], registerMetricsCommand],
   [["logs"], registerLogsCommand],
+  [["tail"], registerTailCommand],
   [["jobs"], registerJobsCommands],
   [["smoke"], registerSmokeCommand],
   [["init"], registerInitCommand],
