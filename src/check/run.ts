@@ -10,6 +10,7 @@ import { skipped } from "../checks/support.js";
 import { CollectSession } from "../collect/readers.js";
 import { collectSnapshot, type CollectRequest } from "../collect/snapshot.js";
 import { diagnose, exitCodeFor, exitCodeForAll, worstStatus } from "../diagnose.js";
+import { mapOfSnapshot } from "../map/snapshot.js";
 import { AwsAccessError, ExitCode, UsageError } from "../errors.js";
 import type { Host } from "../host/host.js";
 import { busNameOf } from "../model/arn.js";
@@ -144,7 +145,7 @@ export function diagnoseSnapshot(
   const findings = [...runChecks(snapshot), ...(options.extraFindings ?? [])].map((f) => (meantForOthers ? sentElsewhere(f, eventIsFor) : f));
   const notes = notesFor(snapshot, options.offline);
   if (meantForOthers) notes.push(`The event is for ${rulesNamed(eventIsFor)}, not for this rule: its pattern was not held against it.`);
-  return diagnose(findings, {
+  const diagnosis = diagnose(findings, {
     target: {
       region: snapshot.identity.ok ? snapshot.identity.value.region : snapshot.request.region,
       account: snapshot.identity.ok ? snapshot.identity.value.account : null,
@@ -155,6 +156,7 @@ export function diagnoseSnapshot(
     strict: options.strict,
     notes,
   });
+  return { ...diagnosis, map: mapOfSnapshot(snapshot) };
 }
 
 /** A rule an event is for, with its state (a DISABLED one is called out). */

@@ -9,6 +9,7 @@ import { registerIamPolicyCommand } from "./commands/iam-policy.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerJobsCommands } from "./commands/jobs.js";
 import { registerLogsCommand } from "./commands/logs.js";
+import { registerMapCommand } from "./commands/map.js";
 import { registerMetricsCommand } from "./commands/metrics.js";
 import { registerPatternCommands } from "./commands/pattern.js";
 import { registerPolicyCommand } from "./commands/policy.js";
@@ -30,6 +31,7 @@ const REGISTRY: Array<[names: string[], register: Register]> = [
   [["metrics"], registerMetricsCommand],
   [["logs"], registerLogsCommand],
   [["tail"], registerTailCommand],
+  [["map"], registerMapCommand],
   [["jobs"], registerJobsCommands],
   [["smoke"], registerSmokeCommand],
   [["init"], registerInitCommand],

@@ -8,6 +8,7 @@ import { UsageError } from "../errors.js";
 import { requireReachable } from "../inspect/session.js";
 import { awsFailureError } from "../logs/group.js";
 import { busNameOf } from "../model/arn.js";
+import type { Collected } from "../model/snapshot.js";
 import type { BusRule } from "./route.js";
 
 export interface BusView {
@@ -25,12 +26,7 @@ export async function readBusRules(session: CollectSession, bus: string): Promis
   requireReachable(identity);
   const name = busNameOf(bus);
   if (!rules.ok) {
-    if (rules.reason === "not-found") {
-      const others = await session.busNames();
-      throw new UsageError(`bus "${name}" does not exist in ${session.aws.region}`, {
-        hint: others.ok && others.value.length > 0 ? `buses there: ${others.value.slice(0, 20).join(", ")}` : "name the bus with --bus, and its region with --region",
-      });
-    }
+    if (rules.reason === "not-found") throw missingBusError(name, session.aws.region, await session.busNames());
     throw awsFailureError(rules, `cannot list the rules on bus "${name}"`);
   }
   return {
@@ -39,4 +35,11 @@ export async function readBusRules(session: CollectSession, bus: string): Promis
     region: session.aws.region,
     rules: rules.value.map((rule) => ({ name: rule.Name ?? "", state: rule.State ?? "ENABLED", eventPattern: rule.EventPattern ?? null })),
   };
+}
+
+/** A bus that does not exist: exit 2, naming the buses that do. */
+export function missingBusError(bus: string, region: string, others: Collected<string[]>): UsageError {
+  return new UsageError(`bus "${bus}" does not exist in ${region}`, {
+    hint: others.ok && others.value.length > 0 ? `buses there: ${others.value.slice(0, 20).join(", ")}` : "name the bus with --bus, and its region with --region",
+  });
 }
