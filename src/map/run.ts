@@ -3,12 +3,9 @@
  * the next stage where a target function publishes to another bus. Text on a terminal,
  * `--format mermaid` for a ticket, `--format json` for scripts. Read-only.
  */
-import { Aws } from "../aws/clients.js";
-import { CollectSession } from "../collect/readers.js";
 import { ExitCode } from "../errors.js";
 import type { Host } from "../host/host.js";
 import { TOOL } from "../version.js";
-import { collectPipelineMap } from "./collect.js";
 import { renderMermaid } from "./mermaid.js";
 import { renderMapText } from "./text.js";
 
@@ -19,7 +16,10 @@ export interface MapFlags {
 export async function runMap(host: Host, flags: MapFlags): Promise<number> {
   const format = host.settings.formatFor(["pretty", "mermaid", "json"]);
   const bus = flags.bus ?? (await host.settings.fileSettings()).bus ?? "default";
-  const aws = new Aws(await host.settings.awsOptions(host.signal));
+  const awsOptions = await host.settings.awsOptions(host.signal);
+  // The AWS SDK loads only now, once the flags are known to be good.
+  const [{ Aws }, { CollectSession }, { collectPipelineMap }] = await Promise.all([import("../aws/clients.js"), import("../collect/readers.js"), import("./collect.js")]);
+  const aws = new Aws(awsOptions);
   try {
     host.out.progress(`reading bus ${bus}, its rules, their targets and the functions that publish to it…`);
     const collected = await collectPipelineMap(new CollectSession(aws, { tool: TOOL }), bus);

@@ -1,9 +1,13 @@
 /**
- * What `route`, `tail` and `map` read first: who the caller is and every rule on the bus.
- * A bus that cannot be read is an error naming why (exit 2): these commands have nothing
- * to say about a bus whose rules they do not know.
+ * What `route` and `tail` read first: who the caller is and every rule on the bus. A bus
+ * that cannot be read is an error naming why (exit 2): these commands have nothing to say
+ * about a bus whose rules they do not know. This module pulls in the AWS SDK: commands
+ * load it only once their input is checked.
  */
-import type { CollectSession } from "../collect/readers.js";
+import { Aws } from "../aws/clients.js";
+import { CollectSession } from "../collect/readers.js";
+import type { Host } from "../host/host.js";
+import { TOOL } from "../version.js";
 import { UsageError } from "../errors.js";
 import { requireReachable } from "../inspect/session.js";
 import { awsFailureError } from "../logs/group.js";
@@ -35,6 +39,16 @@ export async function readBusRules(session: CollectSession, bus: string): Promis
     region: session.aws.region,
     rules: rules.value.map((rule) => ({ name: rule.Name ?? "", state: rule.State ?? "ENABLED", eventPattern: rule.EventPattern ?? null })),
   };
+}
+
+/** Reads the bus's rules for a command under its own settings and deadline. */
+export async function readBusView(host: Host, bus: string): Promise<BusView> {
+  const aws = new Aws(await host.settings.awsOptions(host.signal));
+  try {
+    return await readBusRules(new CollectSession(aws, { tool: TOOL }), bus);
+  } finally {
+    aws.destroy();
+  }
 }
 
 /** A bus that does not exist: exit 2, naming the buses that do. */

@@ -3,16 +3,12 @@
  * the bus routes it. Reads the bus's rules (ListRules) and the caller's account; writes
  * nothing. Exit 0 when an enabled rule takes every event, 1 when one is taken by none.
  */
-import { CollectSession } from "../collect/readers.js";
-import { Aws } from "../aws/clients.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { validateEntry, type EventContext, type PutEventsEntry } from "../event/index.js";
 import type { Host } from "../host/host.js";
 import { normalizeEventInput, readEvents, type EventInput } from "../pattern-commands/event-input.js";
 import { toJsonText } from "../pattern/json.js";
 import { readTextInput } from "../util/input.js";
-import { TOOL } from "../version.js";
-import { readBusRules } from "./read.js";
 import { BusRules, isEnabled } from "./route.js";
 import { renderRoute, type RoutedEvent } from "./render.js";
 
@@ -30,18 +26,14 @@ export async function runRoute(host: Host, flags: RouteFlags, args: string[]): P
   // Bad input is found before any AWS call.
   for (const event of events) normalizeEventInput(event, input.origin, {});
 
-  const aws = new Aws(await host.settings.awsOptions(host.signal));
-  let routed: RoutedEvent[];
-  try {
-    host.out.progress(`reading the rules on bus ${bus}…`);
-    const view = await readBusRules(new CollectSession(aws, { tool: TOOL }), bus);
-    const rules = new BusRules(view.rules);
-    // The fields a PutEvents entry leaves to the service, as the bus would fill them in now.
-    const context: EventContext = { region: view.region, time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), ...(view.account ? { account: view.account } : {}) };
-    routed = events.map((event) => routeOne(rules, view.bus, event, input.origin, context));
-  } finally {
-    aws.destroy();
-  }
+  host.out.progress(`reading the rules on bus ${bus}…`);
+  // The AWS SDK loads only now, once the input is known to be good.
+  const { readBusView } = await import("./read.js");
+  const view = await readBusView(host, bus);
+  const rules = new BusRules(view.rules);
+  // The fields a PutEvents entry leaves to the service, as the bus would fill them in now.
+  const context: EventContext = { region: view.region, time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), ...(view.account ? { account: view.account } : {}) };
+  const routed = events.map((event) => routeOne(rules, view.bus, event, input.origin, context));
 
   if (format === "json") {
     if (lines) for (const r of routed) host.out.result(toJsonText(routeJson(r)));

@@ -3,17 +3,14 @@
  * the flags into a request, the tail, one line per event. The tail's normal end is
  * Ctrl-C or --for: both exit 0, after everything it created is removed.
  */
-import { Aws } from "../aws/clients.js";
 import { ExitCode, InputError, UsageError } from "../errors.js";
 import type { Host } from "../host/host.js";
 import { compilePattern, InvalidPatternError } from "../pattern/index.js";
-import { servicesOf } from "../aws/services/index.js";
-import { withCleanupClients, CLEANUP_TIMEOUT_MS } from "../temporary/clients.js";
 import { Deadline } from "../util/deadline.js";
 import { formatDuration, requireDuration } from "../util/duration.js";
 import { parseJsonText, readTextInput } from "../util/input.js";
 import { renderTailedEvent, tailedEventJson } from "./render.js";
-import { cleanupTailLeftovers, tailBus, type TailRequest } from "./tail.js";
+import type { TailRequest } from "./tail.js";
 
 export interface TailFlags {
   bus?: string;
@@ -56,6 +53,8 @@ export async function runTail(host: Host, flags: TailFlags): Promise<number> {
   const request: TailRequest = { bus, pattern };
 
   const awsOptions = await host.settings.awsOptions(host.signal);
+  // The AWS SDK loads only now, once the flags are known to be good.
+  const [{ tailBus }, { Aws }, { withCleanupClients }] = await Promise.all([import("./tail.js"), import("../aws/clients.js"), import("../temporary/clients.js")]);
   // Ctrl-C or --for ends the tail; held for the whole run (see util/deadline.ts).
   const stop = new Deadline(forMs, host.signal);
   try {
@@ -94,10 +93,8 @@ export async function runTail(host: Host, flags: TailFlags): Promise<number> {
 
 /** `tail --cleanup`: the leftovers of killed tails on --bus, or on every bus when none is named. */
 async function runCleanup(host: Host, bus: string | null): Promise<number> {
-  const removed = await withCleanupClients(host, CLEANUP_TIMEOUT_MS, async (aws) => {
-    const buses = bus !== null ? [bus] : (await servicesOf(aws).events.listEventBuses()).flatMap((b) => (b.Name ? [b.Name] : []));
-    return cleanupTailLeftovers(aws, buses);
-  });
+  const [{ cleanupTailLeftovers }, { CLEANUP_TIMEOUT_MS, withCleanupClients }] = await Promise.all([import("./tail.js"), import("../temporary/clients.js")]);
+  const removed = await withCleanupClients(host, CLEANUP_TIMEOUT_MS, (aws) => cleanupTailLeftovers(aws, bus));
   host.out.result(removed.length === 0 ? "nothing to clean up" : removed.map((line) => `removed ${line}`).join("\n"));
   return ExitCode.Ok;
 }

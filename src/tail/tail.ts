@@ -179,12 +179,13 @@ function tailedEvent(event: Record<string, unknown>, rules: BusRules): TailedEve
 }
 
 /**
- * Removes what killed tails left behind on the given buses: their rules (after their
- * temporary targets), and every tail log group and resource policy of the account and region.
+ * Removes what killed tails left behind on `bus` (every bus when null): their rules (after
+ * their temporary targets), and every tail log group and resource policy of the account and region.
  */
-export async function cleanupTailLeftovers(aws: Aws, buses: readonly string[]): Promise<string[]> {
+export async function cleanupTailLeftovers(aws: Aws, bus: string | null): Promise<string[]> {
   const { events } = servicesOf(aws);
   const removed: string[] = [];
+  const buses = bus !== null ? [bus] : (await events.listEventBuses()).flatMap((b) => (b.Name ? [b.Name] : []));
   for (const bus of buses) {
     for (const leftover of await events.listRules(bus, TAIL_PREFIX)) {
       const name = leftover.Name;
