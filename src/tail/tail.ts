@@ -15,7 +15,6 @@ import { tailLogGroup, type TailMode } from "../logs/tail.js";
 import { readBusRules } from "../route/read.js";
 import { BusRules, isEnabled } from "../route/route.js";
 import {
-  groupPrefixOf,
   logTargetRemoval,
   newTemporaryId,
   planLogTarget,
@@ -23,15 +22,13 @@ import {
   removeLeftoverGroupsAndPolicies,
   removeTemporaryTargets,
   setUpLogTarget,
+  temporaryKind,
   type LogTarget,
-  type TemporaryKind,
 } from "../temporary/log-target.js";
 import { TOOL } from "../version.js";
 
-export const TAIL_PREFIX = "course-doctor-tail-";
-export const TAIL_GROUP_PREFIX = groupPrefixOf(TAIL_PREFIX);
-export const TAIL_TAG = { "course-doctor": "tail" };
-const TAIL: TemporaryKind = { prefix: TAIL_PREFIX, groupPrefix: TAIL_GROUP_PREFIX, tag: TAIL_TAG };
+const TAIL = temporaryKind("course-doctor-tail-", "tail");
+export const { prefix: TAIL_PREFIX, groupPrefix: TAIL_GROUP_PREFIX, tag: TAIL_TAG } = TAIL;
 
 /** What to watch. */
 export interface TailRequest {

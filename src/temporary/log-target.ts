@@ -21,9 +21,9 @@ export interface TemporaryKind {
   tag: Record<string, string>;
 }
 
-/** The log group prefix of a kind: EventBridge log group targets live under /aws/events/. */
-export function groupPrefixOf(prefix: string): string {
-  return `/aws/events/${prefix}`;
+/** A kind's names and tag: ids, rules and policies start with `prefix`, log groups with /aws/events/`prefix` (where EventBridge log group targets live). */
+export function temporaryKind(prefix: string, tagValue: string): TemporaryKind {
+  return { prefix, groupPrefix: `/aws/events/${prefix}`, tag: { "course-doctor": tagValue } };
 }
 
 /** What one temporary target adds (or tried to add). */

@@ -18,8 +18,8 @@ import { DeleteRuleCommand, EventBridgeClient, ListRulesCommand, PutRuleCommand,
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { Chalk } from "chalk";
 import { mockClient } from "aws-sdk-client-mock";
+import { mockedAws } from "../helpers/mocked-aws.js";
 import { beforeEach, describe, expect, it } from "vitest";
-import { Aws } from "../../src/aws/clients.js";
 import { detailPreview, renderTailedEvent, tailedEventJson } from "../../src/tail/render.js";
 import { everythingPattern, tailBus, TAIL_PREFIX, type TailedEvent } from "../../src/tail/tail.js";
 
@@ -28,14 +28,7 @@ const logs = mockClient(CloudWatchLogsClient);
 const sts = mockClient(STSClient);
 const ACCOUNT = "123456789012";
 
-function aws(): Aws {
-  return new Aws({
-    region: "us-east-1",
-    timeoutMs: 10_000,
-    env: {},
-    clients: { events: new EventBridgeClient({ region: "us-east-1" }), logs: new CloudWatchLogsClient({ region: "us-east-1" }), sts: new STSClient({ region: "us-east-1" }) },
-  });
-}
+const aws = mockedAws;
 
 function stream(items: StartLiveTailResponseStream[], hangUntil: AbortSignal): AsyncIterable<StartLiveTailResponseStream> {
   return {
