@@ -90,6 +90,9 @@ Examples:
   course-doctor check --from examples/ingestor-wrong-bus.snapshot.json
   course-doctor check --bus orders --rule order-created --publisher orders-api
   course-doctor pattern test examples/ingestor-rule-pattern.json examples/ingestor-event.json
+  course-doctor route --bus agent2-ingestor-events-dev examples/ingestor-event-sent.json
+  course-doctor tail --bus default --source agent2.ingestor
+  course-doctor map --bus agent2-ingestor-events-dev --format mermaid
   course-doctor jobs submit --api-url https://api.example.com/dev --query "rust basics" --wait
 `,
   );

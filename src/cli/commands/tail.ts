@@ -17,8 +17,8 @@ To see them, tail adds for its own duration: a rule course-doctor-tail-<id> on t
 may be repeated), else every event of your account on that bus; its target, a log group
 /aws/events/course-doctor-tail-<id>; and a resource policy course-doctor-tail-<id> letting
 events.amazonaws.com write there. No existing rule is touched. The log group is read with
-CloudWatch Logs Live Tail where AWS offers it, by polling FilterLogEvents otherwise (-v says
-which). All three are removed when the tail ends: after --for, on Ctrl-C, on error;
+CloudWatch Logs Live Tail where AWS offers it (billed by the minute), by polling
+FilterLogEvents otherwise (-v says which). All three are removed when the tail ends: after --for, on Ctrl-C, on error;
 --cleanup removes what a killed tail left (on --bus, or on every bus).
 
 Events that went to the wrong bus: "tail --bus default --source S" shows the events of
