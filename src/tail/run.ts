@@ -6,7 +6,6 @@
 import { ExitCode, InputError, UsageError } from "../errors.js";
 import type { Host } from "../host/host.js";
 import { compilePattern, InvalidPatternError } from "../pattern/index.js";
-import { Deadline } from "../util/deadline.js";
 import { formatDuration, requireDuration } from "../util/duration.js";
 import { parseJsonText, readTextInput } from "../util/input.js";
 import { renderTailedEvent, tailedEventJson } from "./render.js";
@@ -55,8 +54,9 @@ export async function runTail(host: Host, flags: TailFlags): Promise<number> {
   const awsOptions = await host.settings.awsOptions(host.signal);
   // The AWS SDK loads only now, once the flags are known to be good.
   const [{ tailBus }, { Aws }, { withCleanupClients }] = await Promise.all([import("./tail.js"), import("../aws/clients.js"), import("../temporary/clients.js")]);
-  // Ctrl-C or --for ends the tail; held for the whole run (see util/deadline.ts).
-  const stop = new Deadline(forMs, host.signal);
+  // Ctrl-C or --for ends the tail; --for counts from when the tail is in place, so setting
+  // it up does not eat the window.
+  const stop = new StopSignal(host.signal);
   try {
     return await withCleanupClients(host, awsOptions.timeoutMs, async (aws, cleanupAws) => {
       // The follow has no deadline of its own: it ends with `stop`.
@@ -66,6 +66,7 @@ export async function runTail(host: Host, flags: TailFlags): Promise<number> {
           signal: stop.signal,
           cleanupAws,
           onReady: (setup) => {
+            stop.after(forMs);
             host.out.debug(`tail: ${setup.busRules} rules on bus ${bus} are matched against each event`);
             host.out.progress(`watching bus ${bus}${forMs === Infinity ? "… (Ctrl-C to stop)" : ` for ${formatDuration(forMs)}… (Ctrl-C to stop sooner)`}`);
           },
@@ -97,4 +98,35 @@ async function runCleanup(host: Host, bus: string | null): Promise<number> {
   const removed = await withCleanupClients(host, CLEANUP_TIMEOUT_MS, (aws) => cleanupTailLeftovers(aws, bus));
   host.out.result(removed.length === 0 ? "nothing to clean up" : removed.map((line) => `removed ${line}`).join("\n"));
   return ExitCode.Ok;
+}
+
+/** Aborts on Ctrl-C, or `after` a duration started once the tail is in place. */
+class StopSignal {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onInterrupt = () => this.controller.abort(this.interrupt.reason);
+
+  constructor(private readonly interrupt: AbortSignal) {
+    if (interrupt.aborted) this.controller.abort(interrupt.reason);
+    else interrupt.addEventListener("abort", this.onInterrupt, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /** Starts the --for clock (Infinity: none). The timer's closure keeps the controller alive. */
+  after(ms: number): void {
+    if (!Number.isFinite(ms) || this.timer !== undefined) return;
+    this.timer = setTimeout(() => this.controller.abort(), Math.min(ms, 2 ** 31 - 1));
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.interrupt.removeEventListener("abort", this.onInterrupt);
+  }
 }

@@ -110,7 +110,7 @@ describe("tail against moto", () => {
 
   it("SIGINT to the built bin: the event was printed, exit 0, everything removed", async () => {
     await orders();
-    const running = runBin(["tail", "--bus", "orders"], { env, sigint: { afterMs: 5_000 }, timeoutMs: 30_000 });
+    const running = runBin(["tail", "--bus", "orders"], { env, sigint: { afterMs: 8_000 }, timeoutMs: 30_000 });
     await whenTailing([created]);
     const result = await running;
     expect(result.code, result.stderr).toBe(0);

@@ -33,7 +33,7 @@ line per event: {"time", "source", "detail-type", "rules", "disabledRules", "eve
     .option("--pattern <json>", "the event pattern of the temporary rule (a file, inline JSON, or -)")
     .option("--source <source>", "only events of this source (repeatable)", collect)
     .option("--detail-type <type>", "only events of this detail-type (repeatable)", collect)
-    .option("--for <duration>", "stop after this long (e.g. 30s, 5m); default: until Ctrl-C")
+    .option("--for <duration>", "stop after watching this long, counted once the tail is in place (e.g. 30s, 5m); default: until Ctrl-C")
     .option("--cleanup", "remove what a killed tail left behind (its rules, log groups and policies)");
   withExamples(tail, [
     "course-doctor tail --bus agent2-ingestor-events-dev",
