@@ -21,6 +21,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { mockedAws } from "../helpers/mocked-aws.js";
 import { beforeEach, describe, expect, it } from "vitest";
 import { detailPreview, renderTailedEvent, tailedEventJson } from "../../src/tail/render.js";
+import type { Host } from "../../src/host/host.js";
+import { tailPattern } from "../../src/tail/run.js";
 import { everythingPattern, tailBus, TAIL_PREFIX, type TailedEvent } from "../../src/tail/tail.js";
 
 const events = mockClient(EventBridgeClient);
@@ -154,6 +156,16 @@ describe("tail's lines", () => {
 
   it("JSON: the documented keys, in order", () => {
     expect(Object.keys(tailedEventJson(event))).toEqual(["time", "source", "detail-type", "rules", "disabledRules", "event"]);
+  });
+
+  it("the temporary rule's pattern: --source and --detail-type (repeatable), or --pattern, never both", async () => {
+    const host = { io: { cwd: process.cwd(), stdin: { isTTY: true } } } as unknown as Host;
+    expect(await tailPattern(host, {})).toBeNull();
+    expect(await tailPattern(host, { source: ["a", "b"], detailType: ["T"] })).toEqual({ source: ["a", "b"], "detail-type": ["T"] });
+    expect(await tailPattern(host, { detailType: ["T"] })).toEqual({ "detail-type": ["T"] });
+    expect(await tailPattern(host, { pattern: '{"detail":{"status":[{"prefix":"fail"}]}}' })).toEqual({ detail: { status: [{ prefix: "fail" }] } });
+    await expect(tailPattern(host, { pattern: '{"source":["a"]}', source: ["a"] })).rejects.toThrow(/--pattern excludes --source/);
+    await expect(tailPattern(host, { pattern: '{"source":[]}' })).rejects.toThrow(/not a valid event pattern/);
   });
 
   it("every event of the account, when nothing narrows it", () => {
