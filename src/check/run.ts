@@ -4,11 +4,13 @@
  */
 import { Aws } from "../aws/clients.js";
 import { isFatalFailure, reachHint } from "../aws/errors.js";
+import { eventMatchesCheck } from "../checks/event-matches.js";
 import { runChecks } from "../checks/index.js";
 import { skipped } from "../checks/support.js";
 import { CollectSession } from "../collect/readers.js";
 import { collectSnapshot, type CollectRequest } from "../collect/snapshot.js";
 import { diagnose, exitCodeFor, exitCodeForAll, worstStatus } from "../diagnose.js";
+import { mapOfSnapshot } from "../map/snapshot.js";
 import { AwsAccessError, ExitCode, UsageError } from "../errors.js";
 import type { Host } from "../host/host.js";
 import { busNameOf } from "../model/arn.js";
@@ -129,10 +131,21 @@ export async function diagnosePipeline(host: Host, flags: PipelineFlags, options
   return diagnoseSnapshot(snapshot!, { strict: request.strict, durationMs: Date.now() - started, offline: false });
 }
 
-/** Checks and diagnoses one snapshot. */
-export function diagnoseSnapshot(snapshot: Snapshot, options: { strict: boolean; durationMs: number; offline: boolean; extraFindings?: Finding[] }): Diagnosis {
-  const findings = [...runChecks(snapshot), ...(options.extraFindings ?? [])];
-  return diagnose(findings, {
+/**
+ * Checks and diagnoses one snapshot. `eventIsFor` (check --all with an event) names the
+ * rules the event matches: for another rule, a pattern that does not match the event is
+ * not a fault — the event was never meant for it.
+ */
+export function diagnoseSnapshot(
+  snapshot: Snapshot,
+  options: { strict: boolean; durationMs: number; offline: boolean; extraFindings?: Finding[]; eventIsFor?: readonly RuleFor[] },
+): Diagnosis {
+  const eventIsFor = options.eventIsFor ?? [];
+  const meantForOthers = eventIsFor.length > 0 && !eventIsFor.some((r) => r.rule === snapshot.request.rule);
+  const findings = [...runChecks(snapshot), ...(options.extraFindings ?? [])].map((f) => (meantForOthers ? sentElsewhere(f, eventIsFor) : f));
+  const notes = notesFor(snapshot, options.offline);
+  if (meantForOthers) notes.push(`The event is for ${rulesNamed(eventIsFor)}, not for this rule: its pattern was not held against it.`);
+  const diagnosis = diagnose(findings, {
     target: {
       region: snapshot.identity.ok ? snapshot.identity.value.region : snapshot.request.region,
       account: snapshot.identity.ok ? snapshot.identity.value.account : null,
@@ -141,8 +154,39 @@ export function diagnoseSnapshot(snapshot: Snapshot, options: { strict: boolean;
     },
     durationMs: options.durationMs,
     strict: options.strict,
-    notes: notesFor(snapshot, options.offline),
+    notes,
   });
+  return { ...diagnosis, map: mapOfSnapshot(snapshot) };
+}
+
+/** A rule an event is for, with its state (a DISABLED one is called out). */
+export interface RuleFor {
+  rule: string;
+  state: string;
+}
+
+/** The rules of a `check --all` whose pattern the application's event matches (as `route` finds them); empty without an event. */
+export function rulesTheEventIsFor(snapshots: readonly Snapshot[]): RuleFor[] {
+  return snapshots
+    .filter((snapshot) => snapshot.event !== null && runChecks(snapshot, [eventMatchesCheck]).some((f) => f.status === "pass" || f.status === "warn"))
+    .map((snapshot) => ({ rule: snapshot.request.rule ?? "", state: snapshot.rule.ok ? snapshot.rule.value.state : "unknown" }));
+}
+
+function rulesNamed(rules: readonly RuleFor[]): string {
+  const names = rules.map((r) => (r.state === "DISABLED" ? `${r.rule} (DISABLED)` : r.rule));
+  return names.length === 1 ? `rule ${names[0]}` : `rules ${names.join(", ")}`;
+}
+
+/** event.matches for a rule the event was never meant for: skip, naming the rule it is for. */
+function sentElsewhere(finding: Finding, eventIsFor: readonly RuleFor[]): Finding {
+  if (finding.id !== "event.matches" || finding.status !== "fail") return finding;
+  return {
+    id: finding.id,
+    status: "skip",
+    title: `the event is for ${rulesNamed(eventIsFor)}`,
+    detail: `This rule's pattern does not match it (${finding.title}); another rule on the bus takes it, so that is no fault of this rule.`,
+    ...(finding.evidence ? { evidence: finding.evidence } : {}),
+  };
 }
 
 function notesFor(snapshot: Snapshot, offline: boolean): string[] {
@@ -164,7 +208,8 @@ async function report(
   options: { offline: boolean; all: boolean; extraFindings?: Finding[] },
 ): Promise<number> {
   const render: ReportOptions = { chalk: host.out.chalk, columns: host.out.columns, command: host.commandLine, strict: request.strict };
-  const diagnoses = snapshots.map((snapshot) => diagnoseSnapshot(snapshot, { strict: request.strict, durationMs, offline: options.offline, extraFindings: options.extraFindings }));
+  const eventIsFor = options.all ? rulesTheEventIsFor(snapshots) : [];
+  const diagnoses = snapshots.map((snapshot) => diagnoseSnapshot(snapshot, { strict: request.strict, durationMs, offline: options.offline, extraFindings: options.extraFindings, eventIsFor }));
   if (diagnoses.length === 1 && !options.all) {
     const diagnosis = diagnoses[0]!;
     host.out.result(renderReport(format, diagnosis, render));

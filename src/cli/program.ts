@@ -10,12 +10,15 @@ import { registerInputCommand } from "./commands/input.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerJobsCommands } from "./commands/jobs.js";
 import { registerLogsCommand } from "./commands/logs.js";
+import { registerMapCommand } from "./commands/map.js";
 import { registerMetricsCommand } from "./commands/metrics.js";
 import { registerPatternCommands } from "./commands/pattern.js";
 import { registerPolicyCommand } from "./commands/policy.js";
 import { registerProbeCommand } from "./commands/probe.js";
+import { registerRouteCommand } from "./commands/route.js";
 import { registerRuleCommand } from "./commands/rule.js";
 import { registerSmokeCommand } from "./commands/smoke.js";
+import { registerTailCommand } from "./commands/tail.js";
 import { FORMATS } from "../settings/resolve.js";
 
 /** The command names each module registers, in the order `--help` lists them. */
@@ -24,10 +27,13 @@ const REGISTRY: Array<[names: string[], register: Register]> = [
   [["probe"], registerProbeCommand],
   [["pattern"], registerPatternCommands],
   [["input"], registerInputCommand],
+  [["route"], registerRouteCommand],
   [["rule"], registerRuleCommand],
   [["policy"], registerPolicyCommand],
   [["metrics"], registerMetricsCommand],
   [["logs"], registerLogsCommand],
+  [["tail"], registerTailCommand],
+  [["map"], registerMapCommand],
   [["jobs"], registerJobsCommands],
   [["smoke"], registerSmokeCommand],
   [["init"], registerInitCommand],
@@ -87,6 +93,9 @@ Examples:
   course-doctor check --bus orders --rule order-created --publisher orders-api
   course-doctor pattern test examples/ingestor-rule-pattern.json examples/ingestor-event.json
   course-doctor input examples/ingestor-target-inputpath.json examples/ingestor-event.json
+  course-doctor route --bus agent2-ingestor-events-dev examples/ingestor-event-sent.json
+  course-doctor tail --bus default --source agent2.ingestor
+  course-doctor map --bus agent2-ingestor-events-dev --format mermaid
   course-doctor jobs submit --api-url https://api.example.com/dev --query "rust basics" --wait
 `,
   );

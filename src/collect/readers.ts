@@ -96,6 +96,16 @@ export class CollectSession {
     return this.once("buses", () => collect(async () => (await this.services.events.listEventBuses()).flatMap((bus) => (bus.Name ? [bus.Name] : []))));
   }
 
+  /**
+   * Every function of the region with its environment (for finding the functions whose
+   * environment names a bus). Callers keep variable names only, never values.
+   */
+  functions(): Promise<Collected<Array<{ name: string; environment: Record<string, string> }>>> {
+    return this.once("functions", () =>
+      collect(async () => (await this.services.lambda.listFunctions()).flatMap((fn) => (fn.FunctionName ? [{ name: fn.FunctionName, environment: fn.Environment?.Variables ?? {} }] : []))),
+    );
+  }
+
   /** Every rule on a bus (ListRules returns pattern and state too). */
   rules(bus: string, namePrefix?: string): Promise<Collected<Rule[]>> {
     return this.once(`rules:${bus}:${namePrefix ?? ""}`, () => collect(() => this.services.events.listRules(bus, namePrefix)));

@@ -12,31 +12,31 @@ export interface ActionUse {
   why: string;
   /** The commands (and flags) that call it. */
   by: string;
-  /** What it is granted on: everything (default), the bus, the rule, or the trace's own log groups. */
-  on?: "bus" | "rule" | "trace-group";
+  /** What it is granted on: everything (default), the bus, the rule, the trace's own log groups, or tail's own rules and log groups. */
+  on?: "bus" | "rule" | "trace-group" | "tail-rule" | "tail-group";
 }
 
 /** Actions that need no IAM permission (kept so the drift test knows them). */
 export const UNRESTRICTED_ACTIONS: readonly string[] = ["sts:GetCallerIdentity"];
 
-/** What `check`, `snapshot`, `rule`, `policy`, `metrics`, `logs`, `pattern test --remote` and `init` call. */
+/** What `check`, `snapshot`, `rule`, `policy`, `metrics`, `logs`, `route`, `map`, `pattern test --remote` and `init` call (and `tail` reads). */
 export const READ_ACTIONS: readonly ActionUse[] = [
   { action: "events:DescribeEventBus", why: "the bus exists; its resource policy", by: "check, snapshot, init" },
-  { action: "events:ListEventBuses", why: "same-name rules on other buses; bus suggestions", by: "check, rule, init" },
+  { action: "events:ListEventBuses", why: "same-name rules on other buses; bus suggestions; the buses a function publishes to", by: "check, rule, init, map, tail --cleanup" },
   { action: "events:DescribeRule", why: "the rule's state and pattern", by: "check, rule, metrics, probe" },
-  { action: "events:ListRules", why: "check --all; same-name rules on other buses; init", by: "check --all, rule, init" },
-  { action: "events:ListTargetsByRule", why: "the rule's targets, retry policy and dead-letter queue", by: "check, rule, policy, metrics, logs, init, probe" },
+  { action: "events:ListRules", why: "check --all; same-name rules on other buses; every rule an event is matched against", by: "check --all, rule, init, route, tail, map" },
+  { action: "events:ListTargetsByRule", why: "the rule's targets, retry policy and dead-letter queue", by: "check, rule, policy, metrics, logs, init, probe, map" },
   { action: "events:TestEventPattern", why: "the pattern against the application's event, by EventBridge itself", by: "check --event, pattern test --remote" },
   { action: "lambda:GetFunctionConfiguration", why: "the target exists; the publisher's bus setting (values other than the bus are never shown)", by: "check, policy" },
   { action: "lambda:GetFunctionConcurrency", why: "reserved concurrency of 0 (throttles every invocation)", by: "check" },
   { action: "lambda:GetPolicy", why: "the target's resource policy admits the rule", by: "check, policy" },
   { action: "lambda:GetFunctionEventInvokeConfig", why: "the target's asynchronous invocation settings: retries, maximum event age, on-failure destination", by: "check" },
-  { action: "lambda:ListFunctions", why: "the publisher: a function whose environment names the bus", by: "init" },
+  { action: "lambda:ListFunctions", why: "the publishers: functions whose environment names a bus (only variable names are kept)", by: "init, map" },
   { action: "cloudwatch:ListMetrics", why: "the dimension sets the rule's metrics are really published with", by: "check, metrics" },
   { action: "cloudwatch:GetMetricData", why: "MatchedEvents, Invocations, FailedInvocations, the function's Errors and AsyncEventsDropped", by: "check, metrics" },
-  { action: "logs:FilterLogEvents", why: "recent error lines; logs; the probe's marker", by: "check, logs, probe" },
-  { action: "logs:DescribeLogGroups", why: "the log group exists; its ARN for Live Tail", by: "logs, probe" },
-  { action: "logs:StartLiveTail", why: "live log lines (falls back to polling FilterLogEvents without it)", by: "logs --follow, probe" },
+  { action: "logs:FilterLogEvents", why: "recent error lines; logs; the probe's marker; the events tail reads", by: "check, logs, probe, tail" },
+  { action: "logs:DescribeLogGroups", why: "the log group exists; its ARN for Live Tail", by: "logs, probe, tail" },
+  { action: "logs:StartLiveTail", why: "live log lines (falls back to polling FilterLogEvents without it)", by: "logs --follow, probe, tail" },
   { action: "sqs:GetQueueAttributes", why: "a queue target's policy and encryption key; the dead-letter queue's depth and policy", by: "check, rule" },
   { action: "sns:GetTopicAttributes", why: "a topic target's policy and encryption key", by: "check, rule" },
   { action: "kms:DescribeKey", why: "whether an encrypted queue or topic uses an AWS managed key", by: "check" },
@@ -75,6 +75,21 @@ export const TRACE_ACTIONS: readonly ActionUse[] = [
   { action: "logs:DeleteResourcePolicy", why: "remove the temporary policy", by: "probe --trace, probe --cleanup" },
 ];
 
+/** `tail` and `tail --cleanup`: a temporary rule of its own with a log group target, removed afterwards; no existing rule is touched. */
+export const TAIL_ACTIONS: readonly ActionUse[] = [
+  { action: "events:PutRule", why: "the temporary rule course-doctor-tail-* on the bus", by: "tail", on: "tail-rule" },
+  { action: "events:TagResource", why: "tag the temporary rule (course-doctor=tail) as it is created", by: "tail", on: "tail-rule" },
+  { action: "events:PutTargets", why: "the temporary rule's log group target", by: "tail", on: "tail-rule" },
+  { action: "events:RemoveTargets", why: "remove that target", by: "tail, tail --cleanup", on: "tail-rule" },
+  { action: "events:DeleteRule", why: "remove the temporary rule", by: "tail, tail --cleanup", on: "tail-rule" },
+  { action: "logs:CreateLogGroup", why: "the temporary log group /aws/events/course-doctor-tail-*", by: "tail", on: "tail-group" },
+  { action: "logs:TagResource", why: "tag the temporary log group (course-doctor=tail) as it is created", by: "tail", on: "tail-group" },
+  { action: "logs:DeleteLogGroup", why: "remove the temporary log group", by: "tail, tail --cleanup", on: "tail-group" },
+  { action: "logs:PutResourcePolicy", why: "let EventBridge write to the temporary log group", by: "tail" },
+  { action: "logs:DescribeResourcePolicies", why: "find leftover tail policies", by: "tail --cleanup" },
+  { action: "logs:DeleteResourcePolicy", why: "remove the temporary policy", by: "tail, tail --cleanup" },
+];
+
 /** What the policy may be narrowed to. */
 export interface PolicyScope {
   bus?: string | undefined;
@@ -96,14 +111,15 @@ export interface PolicyDocument {
 }
 
 const TRACE_GROUP = "/aws/events/course-doctor-trace-";
-const SID_SUFFIX = { all: "Account", bus: "Bus", rule: "Rule", "trace-group": "LogGroup" } as const;
+const TAIL_PREFIX = "course-doctor-tail-";
+const SID_SUFFIX = { all: "Account", bus: "Bus", rule: "Rule", "trace-group": "LogGroup", "tail-rule": "Rule", "tail-group": "LogGroup" } as const;
 
 /**
  * The least-privilege policy: reads on "*" (most of them support no narrower resource, and
  * the rule and function can change); the probe's writes on the bus and rule when known,
  * the trace's on its own log groups only.
  */
-export function iamPolicy(options: { probe: boolean; peekDlq: boolean; scope?: PolicyScope }): PolicyDocument {
+export function iamPolicy(options: { probe: boolean; peekDlq: boolean; tail?: boolean; scope?: PolicyScope }): PolicyDocument {
   const scope = options.scope ?? {};
   const region = scope.region ?? "*";
   const account = scope.account ?? "*";
@@ -113,6 +129,8 @@ export function iamPolicy(options: { probe: boolean; peekDlq: boolean; scope?: P
     bus: `arn:aws:events:${region}:${account}:event-bus/${bus ?? "*"}`,
     rule: ruleResource(`arn:aws:events:${region}:${account}:rule/`, bus, scope.rule),
     "trace-group": [`arn:aws:logs:${region}:${account}:log-group:${TRACE_GROUP}*`, `arn:aws:logs:${region}:${account}:log-group:${TRACE_GROUP}*:*`],
+    "tail-rule": ruleResource(`arn:aws:events:${region}:${account}:rule/`, bus, `${TAIL_PREFIX}*`),
+    "tail-group": [`arn:aws:logs:${region}:${account}:log-group:/aws/events/${TAIL_PREFIX}*`, `arn:aws:logs:${region}:${account}:log-group:/aws/events/${TAIL_PREFIX}*:*`],
   };
   const statements: Statement[] = [];
   const add = (sid: string, list: readonly ActionUse[]) => {
@@ -129,6 +147,8 @@ export function iamPolicy(options: { probe: boolean; peekDlq: boolean; scope?: P
     // CloudWatch Logs resource policies are account-wide: they take no narrower resource.
     add("CourseDoctorTrace", TRACE_ACTIONS);
   }
+  // tail writes only resources it names itself; its reads are in READ_ACTIONS.
+  if (options.tail) add("CourseDoctorTail", TAIL_ACTIONS);
   return { Version: "2012-10-17", Statement: statements };
 }
 

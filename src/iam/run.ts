@@ -1,8 +1,9 @@
 import type { Host } from "../host/host.js";
-import { grantedActions, iamPolicy, PEEK_ACTIONS, PROBE_ACTIONS, READ_ACTIONS, TRACE_ACTIONS, type ActionUse } from "./actions.js";
+import { grantedActions, iamPolicy, PEEK_ACTIONS, PROBE_ACTIONS, READ_ACTIONS, TAIL_ACTIONS, TRACE_ACTIONS, type ActionUse } from "./actions.js";
 
 export interface IamPolicyFlags {
   probe?: boolean;
+  tail?: boolean;
   peekDlq?: boolean;
   bus?: string;
   rule?: string;
@@ -14,21 +15,23 @@ export async function runIamPolicy(host: Host, flags: IamPolicyFlags): Promise<n
   const format = host.settings.formatFor(["pretty", "json"]);
   const settings = await host.settings.fileSettings();
   const probe = flags.probe === true;
+  const tail = flags.tail === true;
   const peekDlq = flags.peekDlq ?? settings.peekDlq ?? false;
   const policy = iamPolicy({
     probe,
     peekDlq,
+    tail,
     scope: { bus: flags.bus ?? settings.bus, rule: flags.rule ?? settings.rule, region: (await host.settings.givenRegion()) ?? undefined },
   });
   const json = JSON.stringify(policy, null, 2);
   if (format === "json" || !flags.explain) {
     host.out.result(json);
   } else {
-    const uses = [...READ_ACTIONS, ...(peekDlq ? PEEK_ACTIONS : []), ...(probe ? [...PROBE_ACTIONS, ...TRACE_ACTIONS] : [])];
+    const uses = [...READ_ACTIONS, ...(peekDlq ? PEEK_ACTIONS : []), ...(probe ? [...PROBE_ACTIONS, ...TRACE_ACTIONS] : []), ...(tail ? TAIL_ACTIONS : [])];
     host.out.result(`${json}\n\n${explain(uses, host.out.chalk.dim)}`);
   }
   host.out.progress(
-    `${grantedActions(policy).size} actions${probe ? ", with the probe's and the trace's writes" : ", read-only (add --probe for probe and check --probe)"}. Attach with: aws iam put-role-policy --role-name ROLE --policy-name course-doctor --policy-document file://course-doctor-policy.json`,
+    `${grantedActions(policy).size} actions${probe || tail ? `, with the writes of ${[probe ? "probe and its trace" : "", tail ? "tail" : ""].filter(Boolean).join(" and ")}` : ", read-only (add --probe for probe and check --probe, --tail for tail)"}. Attach with: aws iam put-role-policy --role-name ROLE --policy-name course-doctor --policy-document file://course-doctor-policy.json`,
   );
   return 0;
 }

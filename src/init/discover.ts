@@ -3,7 +3,6 @@
  * environment names the bus (the likely publishers). Only variable NAMES leave this
  * module: a value is compared with the bus and dropped on the spot.
  */
-import { collect } from "../aws/errors.js";
 import type { CollectSession } from "../collect/readers.js";
 import { requireReachable } from "../inspect/session.js";
 import { AwsAccessError } from "../errors.js";
@@ -89,14 +88,14 @@ export async function discoverPipeline(session: CollectSession, bus: string, onl
 
 /** Every function with an environment variable naming the bus (by name or ARN), by function name. */
 async function findPublishers(session: CollectSession, busName: string, busArn: string | null): Promise<Collected<PublisherCandidate[]>> {
-  return collect(async () => {
-    const found: PublisherCandidate[] = [];
-    for (const fn of await session.services.lambda.listFunctions()) {
-      const variables = busVariables(fn.Environment?.Variables ?? {}, busName, busArn);
-      if (fn.FunctionName && variables.length > 0) found.push({ function: fn.FunctionName, variables });
-    }
-    return found.sort((a, b) => a.function.localeCompare(b.function));
-  });
+  const functions = await session.functions();
+  if (!functions.ok) return functions;
+  const found: PublisherCandidate[] = [];
+  for (const fn of functions.value) {
+    const variables = busVariables(fn.environment, busName, busArn);
+    if (variables.length > 0) found.push({ function: fn.name, variables });
+  }
+  return { ok: true, value: found.sort((a, b) => a.function.localeCompare(b.function)) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { PipelineMap } from "./pipeline-map.js";
+
 /**
  * The finding ids, in causal order: when several fail, the first one is the root cause.
  * They are a public contract (DESIGN.md): keep them stable, add new ones freely.
@@ -110,6 +112,8 @@ export interface Diagnosis {
   summary: Record<FindingStatus, number>;
   /** Notes that are not findings: metric lag, emulator limits, what was not collected. */
   notes: string[];
+  /** The pipeline as read (publisher → bus → rule → targets), for the diagram of the markdown report. */
+  map?: PipelineMap;
 }
 
 /** The result of `check --all`: one diagnosis per rule on the bus. */

@@ -4,11 +4,12 @@
  */
 import type { Host } from "../host/host.js";
 import { ExitCode, InputError, UsageError } from "../errors.js";
-import { normalizeEvent, validateEntry, type EntryProblem, type PutEventsEntry } from "../event/index.js";
+import { validateEntry, type EntryProblem, type PutEventsEntry } from "../event/index.js";
+import { normalizeEventInput, readEvents } from "./event-input.js";
 import { readTextInput, type TextInput } from "../util/input.js";
-import { InvalidPatternError, InvalidEventError } from "../pattern/errors.js";
+import { InvalidPatternError } from "../pattern/errors.js";
 import { compilePattern, lintPattern, type CompiledPattern, type LintIssue, type MatchExplanation } from "../pattern/index.js";
-import { JsonSyntaxError, parseJson, RawNumber, toJsonText } from "../pattern/json.js";
+import { toJsonText } from "../pattern/json.js";
 import type { RemoteVerdict } from "./remote.js";
 
 export interface PatternTestFlags {
@@ -18,14 +19,6 @@ export interface PatternTestFlags {
 export interface PatternLintFlags {
   event?: string;
   strict?: boolean;
-}
-
-/** One event of the EVENT input, as given. */
-interface EventInput {
-  /** 1-based position (line number for JSON Lines). */
-  index: number;
-  line?: number;
-  value: unknown;
 }
 
 /** The outcome for one event. */
@@ -41,10 +34,6 @@ export interface EventResult {
   remote?: RemoteVerdict;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof RawNumber);
-}
-
 /** Reads PATTERN; an invalid pattern is an input error naming the JSON path. */
 function compileInput(input: TextInput): CompiledPattern {
   try {
@@ -55,49 +44,6 @@ function compileInput(input: TextInput): CompiledPattern {
         hint: "run `course-doctor pattern lint` on it for every problem",
       });
     }
-    throw error;
-  }
-}
-
-/** Splits EVENT into events: one JSON value, a JSON array of events, or JSON Lines. */
-export function readEvents(input: TextInput): { events: EventInput[]; lines: boolean } {
-  const text = input.text;
-  if (text.trim() === "") throw new InputError(`EVENT (${input.origin}) is empty`);
-  try {
-    const value = parseJson(text);
-    if (Array.isArray(value)) {
-      if (value.length === 0) throw new InputError(`EVENT (${input.origin}) is an empty array: no events to test`);
-      return { events: value.map((v, i) => ({ index: i + 1, value: v })), lines: true };
-    }
-    return { events: [{ index: 1, value }], lines: false };
-  } catch (error) {
-    if (!(error instanceof JsonSyntaxError)) throw error;
-    const lines = text.split(/\r?\n/);
-    const nonEmpty = lines.filter((l) => l.trim() !== "");
-    if (nonEmpty.length < 2) throw new InputError(`EVENT (${input.origin}) is not valid JSON (${error.message})`);
-    const events: EventInput[] = [];
-    lines.forEach((line, i) => {
-      if (line.trim() === "") return;
-      try {
-        events.push({ index: events.length + 1, line: i + 1, value: parseJson(line) });
-      } catch (lineError) {
-        if (!(lineError instanceof JsonSyntaxError)) throw lineError;
-        throw new InputError(`EVENT (${input.origin}), line ${i + 1}: not valid JSON (${lineError.message.replace(/^line 1, /, "")})`);
-      }
-    });
-    return { events, lines: true };
-  }
-}
-
-function normalize(input: EventInput, origin: string, context: { account?: string; region?: string }) {
-  const where = input.line ? `line ${input.line}` : `event ${input.index}`;
-  if (!isObject(input.value)) {
-    throw new InputError(`EVENT (${origin}), ${where}: an event must be a JSON object (a full event or a PutEvents entry)`);
-  }
-  try {
-    return normalizeEvent(input.value, context);
-  } catch (error) {
-    if (error instanceof InvalidEventError) throw new InputError(`EVENT (${origin}), ${where}: ${error.message}`);
     throw error;
   }
 }
@@ -123,7 +69,7 @@ export async function runPatternTest(host: Host, flags: PatternTestFlags, args: 
   const results: EventResult[] = [];
   try {
     for (const input of events) {
-      const { form, event, entry } = normalize(input, eventInput.origin, context);
+      const { form, event, entry } = normalizeEventInput(input, eventInput.origin, context);
       const explanation = compiled.explain(event);
       const result: EventResult = {
         index: input.index,
@@ -220,7 +166,7 @@ export async function runPatternLint(host: Host, flags: PatternLintFlags, args: 
     const eventInput = await readTextInput(flags.event, host.io, "--event");
     const { events } = readEvents(eventInput);
     if (events.length !== 1) throw new InputError(`--event (${eventInput.origin}) holds ${events.length} events; give one sample event`);
-    sampleEvent = normalize(events[0]!, eventInput.origin, {}).event;
+    sampleEvent = normalizeEventInput(events[0]!, eventInput.origin, {}).event;
   }
   const issues = lintPattern(patternInput.text, sampleEvent === undefined ? {} : { sampleEvent });
   const errors = issues.filter((i) => i.severity === "error").length;

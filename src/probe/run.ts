@@ -1,10 +1,10 @@
 /** `probe`: send a marked copy of the application's event and look for evidence that it arrived. */
-import { Aws } from "../aws/clients.js";
 import { diagnose } from "../diagnose.js";
 import { ExitCode } from "../errors.js";
 import type { Host } from "../host/host.js";
 import { renderReport } from "../report/index.js";
 import type { PipelineFlags, PipelineRequest } from "../settings/resolve.js";
+import { CLEANUP_TIMEOUT_MS, withCleanupClients } from "../temporary/clients.js";
 import { cleanupLeftovers, probePipeline, type ProbeResult } from "./probe.js";
 
 export interface ProbeFlags extends PipelineFlags {
@@ -12,9 +12,6 @@ export interface ProbeFlags extends PipelineFlags {
   trace?: boolean;
   cleanup?: boolean;
 }
-
-/** How long a cleanup's calls may take, whatever the probe's own deadline. */
-const CLEANUP_TIMEOUT_MS = 30_000;
 
 /**
  * Runs `probe`; returns the exit code: 0 delivered (or, for a target no log can show,
@@ -26,7 +23,7 @@ export async function runProbe(host: Host, flags: ProbeFlags): Promise<number> {
   const started = Date.now();
   const request = await host.settings.pipeline(flags);
   if (flags.cleanup) {
-    const removed = await withProbeClients(host, 0, (_aws, cleanupAws) => cleanupLeftovers(cleanupAws(), request.bus, request.rule));
+    const removed = await withCleanupClients(host, CLEANUP_TIMEOUT_MS, (_aws, cleanupAws) => cleanupLeftovers(cleanupAws(), request.bus, request.rule));
     host.out.result(removed.length === 0 ? "nothing to clean up" : removed.map((line) => `removed ${line}`).join("\n"));
     return ExitCode.Ok;
   }
@@ -54,7 +51,8 @@ async function probeTimeoutMs(host: Host, flags: Pick<ProbeFlags, "probeTimeout"
  */
 export async function sendProbe(host: Host, request: PipelineRequest, flags: Pick<ProbeFlags, "probeTimeout" | "trace">): Promise<{ result: ProbeResult; region: string; endpoint: string | null }> {
   const timeoutMs = await probeTimeoutMs(host, flags);
-  return withProbeClients(host, timeoutMs, async (aws, cleanupAws) => {
+  // Calls get the wait plus time for the sends around it.
+  return withCleanupClients(host, timeoutMs + 30_000, async (aws, cleanupAws) => {
     const result = await probePipeline(aws, request, {
       timeoutMs,
       trace: flags.trace === true,
@@ -65,25 +63,4 @@ export async function sendProbe(host: Host, request: PipelineRequest, flags: Pic
     });
     return { result, region: aws.region, endpoint: aws.endpoint };
   });
-}
-
-/**
- * Calls get the wait plus time for the sends around it; cleanup gets its own client,
- * made when cleanup starts (its deadline starts then) and untouched by Ctrl-C.
- */
-async function withProbeClients<T>(host: Host, timeoutMs: number, use: (aws: Aws, cleanupAws: () => Aws) => Promise<T>): Promise<T> {
-  const awsOptions = await host.settings.awsOptions(host.signal);
-  const aws = new Aws({ ...awsOptions, timeoutMs: timeoutMs + 30_000 });
-  const cleaners: Aws[] = [];
-  const cleanupAws = () => {
-    const cleaner = new Aws({ ...awsOptions, timeoutMs: CLEANUP_TIMEOUT_MS, interrupt: undefined });
-    cleaners.push(cleaner);
-    return cleaner;
-  };
-  try {
-    return await use(aws, cleanupAws);
-  } finally {
-    aws.destroy();
-    for (const cleaner of cleaners) cleaner.destroy();
-  }
 }

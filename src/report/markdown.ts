@@ -1,6 +1,7 @@
 // The incident write-up a team pastes into a ticket or a pull request: what is broken and
 // why, the fix, what was verified to work, the evidence, and how to confirm the fix.
 // GitHub-flavoured Markdown; every value from the pipeline is escaped or put in code.
+import { diagnosisMermaid } from "../map/snapshot.js";
 import type { Diagnosis, DiagnosisSet, Finding, FindingStatus } from "../model/finding.js";
 import {
   countFindings,
@@ -176,6 +177,12 @@ function renderBody(diagnosis: Diagnosis, options: MarkdownOptions, level: numbe
     const section = [heading(level, "Why it could not be diagnosed"), "", `**${codeSpan(blocker.id)}** — ${escapeMarkdown(blocker.title)}`, ""];
     if (blocker.fix) section.push("**What to do:**", "", ...renderFix(blocker.fix));
     blocks.push(section);
+  }
+
+  const diagram = diagnosisMermaid(diagnosis);
+  if (diagram !== null) {
+    const marked = diagnosis.rootCause ? ` The broken link (${codeSpan(diagnosis.rootCause.id)}) is drawn in red.` : "";
+    blocks.push([heading(level, "Pipeline"), "", `What was read, left to right.${marked}`, "", ...fencedBlock(diagram.trimEnd().split("\n"), "mermaid")]);
   }
 
   const passing = diagnosis.findings.filter((finding) => finding.status === "pass");

@@ -20,6 +20,10 @@ describe("check --from the examples, with the built CLI", () => {
     const markdown = await runBin(["check", "--from", "examples/ingestor-wrong-bus.snapshot.json", "--format", "markdown"]);
     expect(markdown.stdout).toMatch(/^# EventBridge pipeline: .* — broken/m);
     expect(markdown.stdout).toContain("## What works");
+    // The pipeline's picture, with the publisher's arrow to the bus marked broken.
+    expect(markdown.stdout).toContain('## Pipeline\n\nWhat was read, left to right. The broken link (`publisher.bus`) is drawn in red.\n\n```mermaid\nflowchart LR\n  n0["λ agent2-ingestor-upload-dev"]');
+    expect(markdown.stdout).toContain('n0 -->|"EVENT_BUS_NAME · ✖ publisher.bus"| n1');
+    expect(markdown.stdout).toContain("linkStyle 0 stroke:#d00,stroke-width:3px");
   });
 
   it("passes the healthy pipeline with exit code 0", async () => {

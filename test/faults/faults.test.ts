@@ -203,6 +203,8 @@ describe("Ctrl-C", () => {
     ["metrics", ["metrics", "order-created", "--bus", "orders"]],
     ["logs", ["logs", "orders-fn"]],
     ["probe", ["probe", ...PIPELINE, "--source", "shop.orders", "--detail-type", "Order Created"]],
+    ["route", ["route", "--bus", "orders", '{"source":"shop.orders","detail-type":"Order Created"}']],
+    ["map", ["map", "--bus", "orders"]],
   ];
   it.each(commands)("%s: exit 130, 'interrupted', no verdict on stdout", async (_name, argv) => {
     server = await startFaultServer([["*", { kind: "hang" }]]);
@@ -211,6 +213,14 @@ describe("Ctrl-C", () => {
     expect(result.stderr).toMatch(/^interrupted/m);
     expect(result.stdout).toBe("");
     expect(result.stderr).not.toMatch(/raise --timeout|this is a bug/);
+  });
+
+  it("tail: Ctrl-C while the bus is still being read is its normal end too: exit 0, no verdict", async () => {
+    server = await startFaultServer([["*", { kind: "hang" }]]);
+    const result = await runBin(["tail", "--bus", "orders", "--timeout", "60s"], { env: envFor(server.endpoint), cwd: emptyHome(), sigint: { afterMs: 1_000 } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).not.toMatch(/this is a bug/);
   });
 
   it("logs --follow: Ctrl-C is its normal end, exit 0", async () => {

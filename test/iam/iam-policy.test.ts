@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { describe, expect, it } from "vitest";
 import { Aws } from "../../src/aws/clients.js";
-import { grantedActions, iamPolicy, PEEK_ACTIONS, PROBE_ACTIONS, READ_ACTIONS, TRACE_ACTIONS, UNRESTRICTED_ACTIONS, type PolicyDocument } from "../../src/iam/actions.js";
+import { grantedActions, iamPolicy, PEEK_ACTIONS, PROBE_ACTIONS, READ_ACTIONS, TAIL_ACTIONS, TRACE_ACTIONS, UNRESTRICTED_ACTIONS, type PolicyDocument } from "../../src/iam/actions.js";
 import { TRACE_GROUP_PREFIX } from "../../src/probe/probe.js";
 import { REPO_ROOT, runCli } from "../helpers/cli.js";
 import { MOTO_ACCOUNT, MOTO_REGION, type Moto } from "../helpers/moto.js";
@@ -88,6 +88,27 @@ describe("iam-policy output", () => {
     for (const statement of policy.Statement.filter((s) => s.Sid === "CourseDoctorRead")) expect(statement.Action.filter((a) => WRITES.test(a))).toEqual([]);
   });
 
+  it("--tail adds tail's writes on its own rules and log groups only; the read-only statement stays read-only", async () => {
+    const result = await runCli(["iam-policy", "--tail", "--bus", "orders", "--region", "eu-west-1", "--format", "json"], { env: {} });
+    expect(result.code).toBe(0);
+    const policy = JSON.parse(result.stdout) as PolicyDocument;
+    const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
+    expect(bySid.CourseDoctorTailRule).toMatchObject({
+      Action: ["events:DeleteRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource"],
+      Resource: "arn:aws:events:eu-west-1:*:rule/orders/course-doctor-tail-*",
+    });
+    expect(bySid.CourseDoctorTailLogGroup!.Resource).toEqual([
+      "arn:aws:logs:eu-west-1:*:log-group:/aws/events/course-doctor-tail-*",
+      "arn:aws:logs:eu-west-1:*:log-group:/aws/events/course-doctor-tail-*:*",
+    ]);
+    expect(bySid.CourseDoctorProbe).toBeUndefined();
+    expect(bySid.CourseDoctorRead!.Action.filter((a) => WRITES.test(a))).toEqual([]);
+    expect(iamPolicy({ probe: false, peekDlq: false, tail: true }).Statement.find((s) => s.Sid === "CourseDoctorTailRule")!.Resource).toEqual([
+      "arn:aws:events:*:*:rule/course-doctor-tail-*",
+      "arn:aws:events:*:*:rule/*/course-doctor-tail-*",
+    ]);
+  });
+
   it("a rule on the default bus has no bus in its ARN; unknown names become wildcards", () => {
     const onDefault = iamPolicy({ probe: true, peekDlq: false, scope: { bus: "default", rule: "r" } });
     expect(onDefault.Statement.find((s) => s.Sid === "CourseDoctorTraceRule")!.Resource).toBe("arn:aws:events:*:*:rule/r");
@@ -111,11 +132,13 @@ describe("iam-policy output", () => {
 describe("iam-policy cannot drift from the code", () => {
   it("lists every AWS SDK command the sources import, and nothing they do not", () => {
     const imported = importedActions();
-    const listed = new Set([...READ_ACTIONS, ...PEEK_ACTIONS, ...PROBE_ACTIONS, ...TRACE_ACTIONS].map((use) => use.action));
+    const listed = new Set([...READ_ACTIONS, ...PEEK_ACTIONS, ...PROBE_ACTIONS, ...TRACE_ACTIONS, ...TAIL_ACTIONS].map((use) => use.action));
     const unlisted = [...imported].filter(([action]) => !listed.has(action) && !UNRESTRICTED_ACTIONS.includes(action));
     expect(unlisted, "add these to src/iam/actions.ts").toEqual([]);
-    // The trace's log group is tagged at creation (CreateLogGroup with tags), which IAM checks as logs:TagResource.
-    const stale = [...listed].filter((action) => !imported.has(action) && action !== "logs:TagResource");
+    // The trace's and tail's log groups (CreateLogGroup with tags) and tail's rule (PutRule with Tags) are tagged at
+    // creation, which IAM checks as logs:TagResource and events:TagResource.
+    const taggedAtCreation = ["logs:TagResource", "events:TagResource"];
+    const stale = [...listed].filter((action) => !imported.has(action) && !taggedAtCreation.includes(action));
     expect(stale, "listed in src/iam/actions.ts but never called").toEqual([]);
   });
 
@@ -169,6 +192,24 @@ describe("iam-policy cannot drift from the code", () => {
       expect(probeCalls).toContain("events:PutTargets");
       const probePolicy = allowed(iamPolicy({ probe: true, peekDlq: false, scope: { bus: "orders", rule: "order-created" } }));
       expect([...probeCalls].filter((action) => !probePolicy.has(action))).toEqual([]);
+
+      // route and map only read; tail and tail --cleanup write only what --tail grants.
+      Aws.actionsCalled.clear();
+      for (const argv of [["route", "--bus", "orders", '{"source":"shop.orders","detail-type":"x"}'], ["map", "--bus", names.bus]]) {
+        const result = await runCli(argv, { env });
+        expect([0, 1], `${argv.join(" ")}: ${result.stderr}`).toContain(result.code);
+      }
+      expect([...Aws.actionsCalled].filter((action) => !readPolicy.has(action))).toEqual([]);
+      Aws.actionsCalled.clear();
+      const tail = await runCli(["tail", "--bus", "orders", "--for", "1s"], { env });
+      expect(tail.code, tail.stderr).toBe(0);
+      const tailCleanup = await runCli(["tail", "--cleanup"], { env });
+      expect(tailCleanup.code, tailCleanup.stderr).toBe(0);
+      const tailCalls = new Set(Aws.actionsCalled);
+      expect(tailCalls).toContain("events:PutRule");
+      expect(tailCalls).toContain("events:DeleteRule");
+      const tailPolicy = allowed(iamPolicy({ probe: false, peekDlq: false, tail: true, scope: { bus: "orders" } }));
+      expect([...tailCalls].filter((action) => !tailPolicy.has(action))).toEqual([]);
     }, 60_000);
   });
 });

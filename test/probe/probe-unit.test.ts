@@ -3,8 +3,8 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand,
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
+import { mockedAws } from "../helpers/mocked-aws.js";
 import { beforeEach, describe, expect, it } from "vitest";
-import { Aws } from "../../src/aws/clients.js";
 import { logGroupOfTarget } from "../../src/model/arn.js";
 import { probeEntry, probePipeline, type ProbeRequest } from "../../src/probe/probe.js";
 
@@ -22,14 +22,7 @@ function request(extra: Partial<ProbeRequest> = {}): ProbeRequest {
   };
 }
 
-function aws(): Aws {
-  return new Aws({
-    region: "us-east-1",
-    timeoutMs: 10_000,
-    env: {},
-    clients: { events: new EventBridgeClient({ region: "us-east-1" }), logs: new CloudWatchLogsClient({ region: "us-east-1" }), sts: new STSClient({ region: "us-east-1" }) },
-  });
-}
+const aws = mockedAws;
 
 beforeEach(() => {
   events.reset();

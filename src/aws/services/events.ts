@@ -1,5 +1,6 @@
 /** EventBridge, narrowed to the operations course-doctor uses; pagination folded in. */
 import {
+  DeleteRuleCommand,
   DescribeApiDestinationCommand,
   DescribeEventBusCommand,
   DescribeRuleCommand,
@@ -7,6 +8,7 @@ import {
   ListRulesCommand,
   ListTargetsByRuleCommand,
   PutEventsCommand,
+  PutRuleCommand,
   PutTargetsCommand,
   RemoveTargetsCommand,
   TestEventPatternCommand,
@@ -80,6 +82,27 @@ export class EventBridgeService {
   async putTargets(rule: string, bus: string, targets: Target[]): Promise<PutTargetsResultEntry[]> {
     const out = await this.aws.call("events", new PutTargetsCommand({ Rule: rule, EventBusName: bus, Targets: targets }));
     return (out.FailedEntryCount ?? 0) > 0 ? (out.FailedEntries ?? []) : [];
+  }
+
+  /** Creates (or replaces) a rule with an event pattern; its ARN. Tags are set as it is created. */
+  async putRule(rule: { name: string; bus: string; pattern: string; description: string; tags: Record<string, string> }): Promise<string> {
+    const out = await this.aws.call(
+      "events",
+      new PutRuleCommand({
+        Name: rule.name,
+        EventBusName: rule.bus,
+        EventPattern: rule.pattern,
+        State: "ENABLED",
+        Description: rule.description,
+        Tags: Object.entries(rule.tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+    return out.RuleArn ?? "";
+  }
+
+  /** Deletes a rule (it must have no targets left). */
+  async deleteRule(name: string, bus: string): Promise<void> {
+    await this.aws.call("events", new DeleteRuleCommand({ Name: name, EventBusName: bus }));
   }
 
   async removeTargets(rule: string, bus: string, ids: string[]): Promise<void> {
