@@ -31,6 +31,7 @@ export interface CheckFlags extends PipelineFlags {
   /** Also send a probe event (the only write `check` makes, and only with this flag). */
   probe?: boolean;
   trace?: boolean;
+  busLogs?: boolean;
   probeTimeout?: string;
 }
 
@@ -41,9 +42,10 @@ export const ALL_RULES_CONCURRENCY = 6;
 export async function runCheck(host: Host, flags: CheckFlags): Promise<number> {
   const format = host.settings.formatFor(["pretty", "json", "markdown", "junit"]);
   const started = Date.now();
-  if (flags.probe !== true && (flags.trace === true || flags.probeTimeout !== undefined)) {
-    throw new UsageError("--trace and --probe-timeout go with --probe");
+  if (flags.probe !== true && (flags.trace === true || flags.busLogs === true || flags.probeTimeout !== undefined)) {
+    throw new UsageError("--trace, --bus-logs and --probe-timeout go with --probe");
   }
+  if (flags.trace === true && flags.busLogs === true) throw new UsageError("--trace and --bus-logs are two ways to see the match: choose one");
   if (flags.probe === true && flags.from !== undefined) throw new UsageError("--probe sends a live event: it cannot be combined with --from (a saved snapshot)");
   if (flags.probe === true && flags.all === true) throw new UsageError("--probe probes one rule: use it with --rule, not --all");
   if (flags.from !== undefined) {

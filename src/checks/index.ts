@@ -7,6 +7,7 @@ import type { Finding } from "../model/finding.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { awsAccessCheck } from "./aws-access.js";
 import { busExistsCheck } from "./bus-exists.js";
+import { busLogsCheck } from "./bus-logs.js";
 import { busPolicyCheck } from "./bus-policy.js";
 import { eventMatchesCheck } from "./event-matches.js";
 import { eventValidCheck } from "./event-valid.js";
@@ -53,6 +54,7 @@ export const CHECKS: readonly Check[] = [
   targetAsyncCheck,
   targetRetryCheck,
   targetDlqCheck,
+  busLogsCheck,
   metricsMatchedCheck,
   metricsDeliveryCheck,
   metricsErrorsCheck,

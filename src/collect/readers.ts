@@ -13,9 +13,12 @@ import { ERROR_LINE } from "../model/log-lines.js";
 import { busNameOf, queueOf } from "../model/arn.js";
 import { parseFunctionArn } from "../model/rule-arn.js";
 import { queueUrlOf } from "../aws/services/sqs.js";
+import type { BusLogScope } from "../model/bus-log.js";
+import { readBusLogRecords, readDeliveryLists, type DeliveryLists } from "./bus-logs.js";
 import { collectKey, collectRole, collectTargetResource, otherAccount, readerFor, type Reader } from "./resources.js";
 import type {
   BusInfo,
+  BusLogRecords,
   Collected,
   DlqMessage,
   DlqState,
@@ -87,9 +90,27 @@ export class CollectSession {
         const out = await this.services.events.describeEventBus(bus);
         const info: BusInfo = { name: out.Name ?? busNameOf(bus), arn: out.Arn ?? "" };
         if (out.Policy) info.policy = out.Policy;
+        // Recorded even when the bus has none (OFF, the default): absent means "not read".
+        info.logConfig = { level: out.LogConfig?.Level ?? "OFF", includeDetail: out.LogConfig?.IncludeDetail ?? "NONE" };
+        if (out.Description) info.description = out.Description;
+        if (out.KmsKeyIdentifier) info.kmsKeyId = out.KmsKeyIdentifier;
+        if (out.DeadLetterConfig?.Arn) info.deadLetterArn = out.DeadLetterConfig.Arn;
         return info;
       }),
     );
+  }
+
+  /** The account's vended-log delivery sources, deliveries and destinations (where buses log to). */
+  deliveryLists(): Promise<Collected<DeliveryLists>> {
+    return this.once("deliveries", () => readDeliveryLists(this.aws));
+  }
+
+  /** The records of the scope's events in a bus's log groups over the last `sinceMs`. */
+  busLogRecords(groupArns: readonly string[], scope: BusLogScope, sinceMs: number): Promise<Collected<BusLogRecords>> {
+    return this.once(`buslog:${groupArns.join(",")}:${JSON.stringify(scope)}:${sinceMs}`, async () => {
+      const end = this.now();
+      return readBusLogRecords(this.aws, await this.callerAccount(), groupArns, scope, { start: end - sinceMs, end });
+    });
   }
 
   busNames(): Promise<Collected<string[]>> {

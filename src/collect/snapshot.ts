@@ -2,17 +2,21 @@
  * Collection for `check` and `snapshot`: the rounds of reads that build one rule's
  * snapshot. Calls that do not depend on each other run concurrently, in as few dependent
  * rounds as possible:
- *   1. identity, bus, rule, targets, publisher, metric dimension sets (names are known);
+ *   1. identity, bus (with its LogConfig), rule, targets, publisher, metric dimension sets,
+ *      the account's log deliveries (names are known);
  *   2. per target: function, concurrency, policy, logs, asynchronous invocation settings;
- *      metric data; TestEventPattern;
- *      dead-letter queues; same-name rules on other buses (only when the rule is missing).
+ *      metric data; TestEventPattern; dead-letter queues; the bus's own log records (when
+ *      it logs to CloudWatch Logs); same-name rules on other buses (only when the rule is
+ *      missing).
  * Every read records its outcome in the snapshot; collection never throws half-way
  * (Ctrl-C excepted: it ends the command).
  */
 import { collect, isFatalFailure } from "../aws/errors.js";
 import { normalizeEvent } from "../event/index.js";
 import { busNameOf } from "../model/arn.js";
-import type { AppEvent, Collected, LambdaTargetState, MetricsState, RemoteMatch, RuleElsewhere, RuleInfo, Snapshot, SnapshotRequest, TargetInfo, TargetResourceState } from "../model/snapshot.js";
+import { applicationSources, type BusLogScope } from "../model/bus-log.js";
+import { deliveriesOfBus, logGroupDestinations } from "./bus-logs.js";
+import type { AppEvent, BusLogsState, Collected, LambdaTargetState, MetricsState, RemoteMatch, RuleElsewhere, RuleInfo, Snapshot, SnapshotRequest, TargetInfo, TargetResourceState } from "../model/snapshot.js";
 import type { CollectSession } from "./readers.js";
 import { metricPeriodSeconds, planMetrics, readMetrics } from "./metrics.js";
 import { lambdaTargetsOf, ruleInfoOf, targetIsNamed } from "./shape.js";
@@ -68,13 +72,15 @@ export async function collectSnapshot(session: CollectSession, request: CollectR
   const activity = request.activity !== false;
 
   // Round 1: everything that needs only names.
-  const [identity, bus, rule, targets, publisher, discovered] = await Promise.all([
+  const [identity, bus, rule, targets, publisher, discovered, deliveryLists] = await Promise.all([
     session.identity(),
     session.bus(request.bus),
     preloaded ? Promise.resolve({ ok: true as const, value: ruleInfoOf(preloaded, busName) }) : describeRule(session, request),
     session.targets(request.rule, request.bus),
     request.publisher ? session.publisher(request.publisher, request.busEnvVar, busName) : Promise.resolve(null),
     activity ? session.metricDimensions(request.rule) : Promise.resolve(NOT_READ),
+    // Where buses log to: account-wide lists, so they need nothing from this round.
+    activity ? session.deliveryLists() : Promise.resolve(null),
   ]);
   const base = {
     schemaVersion: 1 as const,
@@ -109,7 +115,11 @@ export async function collectSnapshot(session: CollectSession, request: CollectR
   // Round 2: per target (its function, queue, topic, ... and its key), the roles, metric
   // data, the remote pattern test, dead-letter queues; where the rule or bus is not found,
   // where they are instead.
-  const [lambdaStates, resources, roles, metrics, remoteMatch, ruleElsewhere, busElsewhere, dlqs] = await Promise.all([
+  const busDeliveries: BusLogsState["deliveries"] | null =
+    deliveryLists === null || !bus.ok ? null : deliveryLists.ok ? { ok: true, value: deliveriesOfBus(deliveryLists.value, bus.value.arn) } : deliveryLists;
+  const logGroups = bus.ok && bus.value.logConfig?.level !== "OFF" && busDeliveries?.ok ? logGroupDestinations(busDeliveries.value) : [];
+
+  const [lambdaStates, resources, roles, metrics, remoteMatch, ruleElsewhere, busElsewhere, dlqs, busLogRecords] = await Promise.all([
     Promise.all(lambdaTargets.map((target) => collectLambdaTarget(session, target, activity ? request.sinceMs : null))),
     Promise.all(otherTargets.map((target) => session.targetResource(target))),
     Promise.all(roleArns.map(async (arn) => [arn, await session.role(arn)] as const)),
@@ -122,6 +132,7 @@ export async function collectSnapshot(session: CollectSession, request: CollectR
         async (arn) => [arn, await session.deadLetterQueue(arn, request.peekDlq)] as const,
       ),
     ),
+    logGroups.length > 0 ? session.busLogRecords(logGroups, busLogScope(request, rule), request.sinceMs) : Promise.resolve(null),
   ]);
   const targetResources = resources.filter((state): state is TargetResourceState => state !== null);
   // The keys encrypted queues and topics (and dead-letter queues) use, read where they live.
@@ -144,9 +155,19 @@ export async function collectSnapshot(session: CollectSession, request: CollectR
     roles: Object.fromEntries(roles),
     keys: Object.fromEntries(keys),
     deadLetterQueues: Object.fromEntries(dlqs),
+    ...(busDeliveries ? { busLogs: { deliveries: busDeliveries, records: busLogRecords } } : {}),
     metrics,
     remoteMatch,
   };
+}
+
+/**
+ * Which of the bus's records concern this rule: its own, events that matched no rule,
+ * and the receipts of the application's events — by the event's source when one is given,
+ * else by the sources the rule's pattern names.
+ */
+function busLogScope(request: CollectRequest, rule: Collected<RuleInfo>): BusLogScope {
+  return { ruleArn: rule.ok ? rule.value.arn : null, sources: applicationSources(request.event?.input, rule.ok ? rule.value.eventPattern : undefined) };
 }
 
 function describeRule(session: CollectSession, request: CollectRequest): Promise<Collected<RuleInfo>> {

@@ -13,7 +13,7 @@ export interface ActionUse {
   /** The commands (and flags) that call it. */
   by: string;
   /** What it is granted on: everything (default), the bus, the rule, the trace's own log groups, or tail's own rules and log groups. */
-  on?: "bus" | "rule" | "trace-group" | "tail-rule" | "tail-group";
+  on?: "bus" | "rule" | "trace-group" | "tail-rule" | "tail-group" | "buslog-group" | "buslog-delivery";
 }
 
 /** Actions that need no IAM permission (kept so the drift test knows them). */
@@ -42,6 +42,9 @@ export const READ_ACTIONS: readonly ActionUse[] = [
   { action: "kms:DescribeKey", why: "whether an encrypted queue or topic uses an AWS managed key", by: "check" },
   { action: "kms:GetKeyPolicy", why: "a customer managed key's policy admits events.amazonaws.com", by: "check" },
   { action: "logs:DescribeResourcePolicies", why: "a log group target's resource policy admits EventBridge", by: "check, probe --cleanup" },
+  { action: "logs:DescribeDeliverySources", why: "whether the bus logs, and where (bus.logs)", by: "check, probe --bus-logs" },
+  { action: "logs:DescribeDeliveries", why: "the deliveries of the bus's log records", by: "check, probe --bus-logs" },
+  { action: "logs:DescribeDeliveryDestinations", why: "the log group the bus's records go to", by: "check, probe --bus-logs" },
   { action: "events:DescribeApiDestination", why: "an API destination target exists", by: "check" },
   { action: "states:DescribeStateMachine", why: "a Step Functions target exists", by: "check" },
   { action: "firehose:DescribeDeliveryStream", why: "a Firehose target exists", by: "check" },
@@ -73,6 +76,26 @@ export const TRACE_ACTIONS: readonly ActionUse[] = [
   { action: "logs:DeleteLogGroup", why: "remove the temporary log group", by: "probe --trace, probe --cleanup", on: "trace-group" },
   { action: "logs:PutResourcePolicy", why: "let EventBridge write to the temporary log group", by: "probe --trace" },
   { action: "logs:DeleteResourcePolicy", why: "remove the temporary policy", by: "probe --trace, probe --cleanup" },
+];
+
+/**
+ * `probe --bus-logs` where the bus does not log to CloudWatch Logs yet: TRACE logging for
+ * the probe alone, to a log group of its own; put back and removed afterwards.
+ */
+export const BUS_LOGS_ACTIONS: readonly ActionUse[] = [
+  { action: "events:UpdateEventBus", why: "set the bus's LogConfig to TRACE for the probe, and put the previous one back", by: "probe --bus-logs, probe --cleanup", on: "bus" },
+  { action: "events:AllowVendedLogDeliveryForResource", why: "let the bus be the source of a log delivery", by: "probe --bus-logs", on: "bus" },
+  { action: "logs:CreateLogGroup", why: "the temporary log group /aws/vendedlogs/course-doctor-buslogs-*", by: "probe --bus-logs", on: "buslog-group" },
+  { action: "logs:TagResource", why: "tag what it creates (course-doctor=probe-bus-logs)", by: "probe --bus-logs", on: "buslog-group" },
+  { action: "logs:DeleteLogGroup", why: "remove the temporary log group", by: "probe --bus-logs, probe --cleanup", on: "buslog-group" },
+  { action: "logs:PutDeliverySource", why: "the bus as a source of TRACE records", by: "probe --bus-logs", on: "buslog-delivery" },
+  { action: "logs:PutDeliveryDestination", why: "the temporary log group as their destination", by: "probe --bus-logs", on: "buslog-delivery" },
+  { action: "logs:CreateDelivery", why: "link the two", by: "probe --bus-logs", on: "buslog-delivery" },
+  { action: "logs:DeleteDelivery", why: "remove the delivery", by: "probe --bus-logs, probe --cleanup", on: "buslog-delivery" },
+  { action: "logs:DeleteDeliverySource", why: "remove the delivery source", by: "probe --bus-logs, probe --cleanup", on: "buslog-delivery" },
+  { action: "logs:DeleteDeliveryDestination", why: "remove the delivery destination", by: "probe --bus-logs, probe --cleanup", on: "buslog-delivery" },
+  { action: "logs:PutResourcePolicy", why: "let log delivery write to the temporary log group", by: "probe --bus-logs" },
+  { action: "logs:DeleteResourcePolicy", why: "remove the temporary policy", by: "probe --bus-logs, probe --cleanup" },
 ];
 
 /** `tail` and `tail --cleanup`: a temporary rule of its own with a log group target, removed afterwards; no existing rule is touched. */
@@ -112,7 +135,8 @@ export interface PolicyDocument {
 
 const TRACE_GROUP = "/aws/events/course-doctor-trace-";
 const TAIL_PREFIX = "course-doctor-tail-";
-const SID_SUFFIX = { all: "Account", bus: "Bus", rule: "Rule", "trace-group": "LogGroup", "tail-rule": "Rule", "tail-group": "LogGroup" } as const;
+const BUS_LOGS = "course-doctor-buslogs-";
+const SID_SUFFIX = { all: "Account", bus: "Bus", rule: "Rule", "trace-group": "LogGroup", "tail-rule": "Rule", "tail-group": "LogGroup", "buslog-group": "LogGroup", "buslog-delivery": "Delivery" } as const;
 
 /**
  * The least-privilege policy: reads on "*" (most of them support no narrower resource, and
@@ -131,6 +155,9 @@ export function iamPolicy(options: { probe: boolean; peekDlq: boolean; tail?: bo
     "trace-group": [`arn:aws:logs:${region}:${account}:log-group:${TRACE_GROUP}*`, `arn:aws:logs:${region}:${account}:log-group:${TRACE_GROUP}*:*`],
     "tail-rule": ruleResource(`arn:aws:events:${region}:${account}:rule/`, bus, `${TAIL_PREFIX}*`),
     "tail-group": [`arn:aws:logs:${region}:${account}:log-group:/aws/events/${TAIL_PREFIX}*`, `arn:aws:logs:${region}:${account}:log-group:/aws/events/${TAIL_PREFIX}*:*`],
+    "buslog-group": [`arn:aws:logs:${region}:${account}:log-group:/aws/vendedlogs/${BUS_LOGS}*`, `arn:aws:logs:${region}:${account}:log-group:/aws/vendedlogs/${BUS_LOGS}*:*`],
+    // A delivery's id is the service's: its ARN cannot be narrowed by name.
+    "buslog-delivery": [`arn:aws:logs:${region}:${account}:delivery-source:${BUS_LOGS}*`, `arn:aws:logs:${region}:${account}:delivery-destination:${BUS_LOGS}*`, `arn:aws:logs:${region}:${account}:delivery:*`],
   };
   const statements: Statement[] = [];
   const add = (sid: string, list: readonly ActionUse[]) => {
@@ -146,6 +173,7 @@ export function iamPolicy(options: { probe: boolean; peekDlq: boolean; tail?: bo
     add("CourseDoctorProbe", PROBE_ACTIONS);
     // CloudWatch Logs resource policies are account-wide: they take no narrower resource.
     add("CourseDoctorTrace", TRACE_ACTIONS);
+    add("CourseDoctorBusLogs", BUS_LOGS_ACTIONS);
   }
   // tail writes only resources it names itself; its reads are in READ_ACTIONS.
   if (options.tail) add("CourseDoctorTail", TAIL_ACTIONS);

@@ -1,5 +1,5 @@
 import type { Host } from "../host/host.js";
-import { grantedActions, iamPolicy, PEEK_ACTIONS, PROBE_ACTIONS, READ_ACTIONS, TAIL_ACTIONS, TRACE_ACTIONS, type ActionUse } from "./actions.js";
+import { BUS_LOGS_ACTIONS, grantedActions, iamPolicy, PEEK_ACTIONS, PROBE_ACTIONS, READ_ACTIONS, TAIL_ACTIONS, TRACE_ACTIONS, type ActionUse } from "./actions.js";
 
 export interface IamPolicyFlags {
   probe?: boolean;
@@ -27,11 +27,11 @@ export async function runIamPolicy(host: Host, flags: IamPolicyFlags): Promise<n
   if (format === "json" || !flags.explain) {
     host.out.result(json);
   } else {
-    const uses = [...READ_ACTIONS, ...(peekDlq ? PEEK_ACTIONS : []), ...(probe ? [...PROBE_ACTIONS, ...TRACE_ACTIONS] : []), ...(tail ? TAIL_ACTIONS : [])];
+    const uses = [...READ_ACTIONS, ...(peekDlq ? PEEK_ACTIONS : []), ...(probe ? [...PROBE_ACTIONS, ...TRACE_ACTIONS, ...BUS_LOGS_ACTIONS] : []), ...(tail ? TAIL_ACTIONS : [])];
     host.out.result(`${json}\n\n${explain(uses, host.out.chalk.dim)}`);
   }
   host.out.progress(
-    `${grantedActions(policy).size} actions${probe || tail ? `, with the writes of ${[probe ? "probe and its trace" : "", tail ? "tail" : ""].filter(Boolean).join(" and ")}` : ", read-only (add --probe for probe and check --probe, --tail for tail)"}. Attach with: aws iam put-role-policy --role-name ROLE --policy-name course-doctor --policy-document file://course-doctor-policy.json`,
+    `${grantedActions(policy).size} actions${probe || tail ? `, with the writes of ${[probe ? "probe, its trace and its bus logging" : "", tail ? "tail" : ""].filter(Boolean).join(" and ")}` : ", read-only (add --probe for probe and check --probe, --tail for tail)"}. Attach with: aws iam put-role-policy --role-name ROLE --policy-name course-doctor --policy-document file://course-doctor-policy.json`,
   );
   return 0;
 }

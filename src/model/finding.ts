@@ -24,6 +24,7 @@ export const FINDING_IDS = [
   "target.async",
   "target.retry",
   "target.dlq",
+  "bus.logs",
   "metrics.matched",
   "metrics.delivery",
   "metrics.errors",

@@ -68,6 +68,76 @@ export interface BusInfo {
   arn: string;
   /** The bus's resource policy, when it has one (cross-account publishing). */
   policy?: string;
+  /**
+   * The bus's own logging (LogConfig): level OFF — the default — when it has none. Absent
+   * in snapshots written before course-doctor recorded it (not read, never "off").
+   */
+  logConfig?: BusLogConfig;
+  /** What UpdateEventBus must be given again to leave unchanged (a log fix passes them along). */
+  description?: string;
+  kmsKeyId?: string;
+  deadLetterArn?: string;
+}
+
+/** An event bus's LogConfig (DescribeEventBus). */
+export interface BusLogConfig {
+  level: "OFF" | "ERROR" | "INFO" | "TRACE" | (string & {});
+  includeDetail: "NONE" | "FULL" | (string & {});
+}
+
+/** A CloudWatch Logs vended-log delivery whose source is the bus: where its records go. */
+export interface BusLogDelivery {
+  /** The delivery source's name and log type (ERROR_LOGS, INFO_LOGS, TRACE_LOGS). */
+  source: string;
+  logType?: string;
+  destinationArn: string;
+  /** CWL (a log group), S3, FH (Firehose). */
+  destinationType?: string;
+  /** What the destination writes to: the log group, bucket or delivery stream ARN. */
+  resourceArn?: string;
+}
+
+/**
+ * One record of the bus's own log (the documented schema), reduced to what the checks
+ * read. Times are epoch milliseconds.
+ */
+export interface BusLogRecord {
+  timestamp: number;
+  messageType: string;
+  eventId?: string;
+  invocationId?: string;
+  logLevel?: string;
+  /** details.rule_arn / target_arn (invocation and rule-match records). */
+  ruleArn?: string;
+  targetArn?: string;
+  /** RULE_MATCH: details.target_arns. */
+  targetArns?: string[];
+  /** Receipt records: the event's source, detail-type and (IncludeDetail FULL) its detail text. */
+  source?: string;
+  detailType?: string;
+  eventDetail?: string;
+  /** Attempt records: details.attempt_count / total_attempts. */
+  attempts?: number;
+  error?: { message?: string; service?: string; status?: number; requestId?: string };
+}
+
+/** What the bus's CloudWatch Logs destinations hold for the window, narrowed to one rule's events. */
+export interface BusLogRecords {
+  groups: string[];
+  start: string;
+  end: string;
+  /** The records read, after narrowing; the newest `limit` when `truncated`. */
+  records: BusLogRecord[];
+  truncated: boolean;
+  /** Log groups that could not be read (denied, in an account with no credentials), with why. */
+  unread?: Array<{ group: string; error: string }>;
+}
+
+/** The bus's logging: the deliveries whose source is the bus, and their records. */
+export interface BusLogsState {
+  deliveries: Collected<BusLogDelivery[]>;
+  /** Null when there is nothing to read: logging off, or no CloudWatch Logs destination. */
+  records: Collected<BusLogRecords> | null;
 }
 
 export type RuleState = "ENABLED" | "DISABLED" | "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" | (string & {});
@@ -382,6 +452,8 @@ export interface Snapshot {
   busElsewhere?: Collected<Array<{ region: string; arn: string }>>;
   /** Per dead-letter queue ARN. */
   deadLetterQueues: Record<string, Collected<DlqState>>;
+  /** The bus's own logging and, from a CloudWatch Logs destination, its records (absent in older snapshots). */
+  busLogs?: BusLogsState;
   publisher: PublisherState | null;
   metrics: Collected<MetricsState>;
   event: AppEvent | null;

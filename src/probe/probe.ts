@@ -26,6 +26,11 @@ import { Deadline } from "../util/deadline.js";
 import { MARKER_FIELD, newMarker, probeEntry } from "./entry.js";
 import { deliveredFinding, matchedFinding, type Sighting } from "./findings.js";
 import { planTrace, setUpTrace, tearDownTrace, TRACE_PREFIX, type Trace } from "./trace.js";
+import { closeBusLogging, openBusLogging, type BusLogging } from "./bus-logs.js";
+import { busLogFindings, sameTarget, type BusLogEvidence } from "./bus-log-findings.js";
+import { readBusLogRecords } from "../collect/bus-logs.js";
+import { NO_RULES_MATCHED, ruleOutcome, type TargetOutcome } from "../model/bus-log.js";
+import type { BusLogRecord } from "../model/snapshot.js";
 
 export { MARKER_FIELD, newMarker, probeEntry } from "./entry.js";
 export { cleanupLeftovers, TRACE_GROUP_PREFIX, TRACE_PREFIX, TRACE_TAG } from "./trace.js";
@@ -44,6 +49,8 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** Add a temporary CloudWatch Logs target to the rule while probing. */
   trace?: boolean;
+  /** Read the bus's own log of the probe (turning TRACE logging on for the probe when the bus does not log to CloudWatch Logs). */
+  busLogs?: boolean;
   /** Polling interval (ms). */
   pollMs?: number;
   /** Aborted on Ctrl-C: waiting stops, cleanup still runs. */
@@ -76,6 +83,8 @@ interface EvidenceSource {
 
 /** How often a probe is re-sent while a new trace target is not active yet. */
 const RESEND_MS = 5_000;
+/** How often while newly turned-on bus logging shows nothing yet. */
+const BUS_LOG_RESEND_MS = 15_000;
 
 /** Runs the probe for a pipeline and returns the `probe.*` findings (for `probe` and `check --probe`). */
 export async function probePipeline(aws: Aws, request: ProbeRequest, options: ProbeOptions): Promise<ProbeResult> {
@@ -115,12 +124,13 @@ export async function probePipeline(aws: Aws, request: ProbeRequest, options: Pr
     return group ? [{ group, via: "target" as const, target }] : [];
   });
   const unobservable = inScope.filter((target) => logGroupOfTarget(target.arn) === null);
-  if (sources.length === 0 && !options.trace) {
+  if (options.trace && options.busLogs) throw new UsageError("--trace and --bus-logs are two ways to see the match: choose one");
+  if (sources.length === 0 && !options.trace && !options.busLogs) {
     throw new UsageError(
       inScope.length === 0
         ? `rule ${rule} has no targets: nothing could receive the probe`
         : `nothing would show whether the probe arrived: ${inScope.map(describe).join(", ")} leave${inScope.length === 1 ? "s" : ""} no log the probe can read`,
-      { hint: "add --trace: a temporary log group target on the rule shows whether the rule matches the probe" },
+      { hint: "add --trace (a temporary log group target on the rule shows whether the rule matches the probe) or --bus-logs (the bus's own log shows the match and each delivery)" },
     );
   }
 
@@ -156,8 +166,10 @@ export async function probePipeline(aws: Aws, request: ProbeRequest, options: Pr
     };
   }
 
-  // 4-6. Trace first (a new target takes a while to become active), then send, then wait.
+  // 4-6. Trace or bus logging first (each takes a while to become active), then send, then wait.
   const trace = options.trace ? planTrace(rule, request.bus, described.Arn ?? "") : undefined;
+  const busLogState: { logging?: BusLogging } = {};
+  const ruleArn = described.Arn ?? "";
   let outcome: WaitOutcome;
   let first: Awaited<ReturnType<typeof sendEntry>> | undefined;
   try {
@@ -166,16 +178,28 @@ export async function probePipeline(aws: Aws, request: ProbeRequest, options: Pr
       await setUpTrace(aws, trace);
       sources.push({ group: trace.group, via: "trace" });
     }
+    const logging = options.busLogs ? await openBusLogging(aws, request.bus, busLogState, log) : undefined;
     first = await sendEntry(aws, entry);
     if (!first.ok) {
-      outcome = { target: null, trace: null, markers: new Map(), missing: new Set(), interrupted: false };
+      outcome = { target: null, trace: null, markers: new Map(), missing: new Set(), interrupted: false, eventIds: [], busRecords: [] };
     } else {
       log(`sent probe ${marker} to bus ${request.bus}`);
-      outcome = await waitForMarker(aws, request, sources, { marker, sentAt: Date.now(), timeoutMs: options.timeoutMs, pollMs: options.pollMs ?? 1000, signal: options.signal, debug, resend: trace !== undefined });
+      outcome = await waitForMarker(aws, request, sources, {
+        marker,
+        eventId: first.eventId,
+        sentAt: Date.now(),
+        timeoutMs: options.timeoutMs,
+        pollMs: options.pollMs ?? 1000,
+        signal: options.signal,
+        debug,
+        resend: trace !== undefined,
+        busLog: logging ? { logging, complete: (records) => busLogComplete(records, ruleArn, inScope, logging.level) } : undefined,
+      });
     }
   } finally {
     // 7. Removed whatever ended the wait: evidence, the deadline, Ctrl-C or an error.
     if (trace) await removeTrace(options.cleanupAws?.() ?? aws, trace, notes, log);
+    if (busLogState.logging) await restoreBusLogging(options.cleanupAws?.() ?? aws, busLogState.logging, notes, log);
   }
   if (!first.ok) {
     return {
@@ -185,32 +209,58 @@ export async function probePipeline(aws: Aws, request: ProbeRequest, options: Pr
       notes,
     };
   }
-  if (outcome.interrupted) throw new InterruptedError(trace ? "interrupted: probe stopped (its temporary trace target, log group and policy were removed)" : "interrupted: probe stopped");
+  if (outcome.interrupted) {
+    const removed = [trace ? "its temporary trace target, log group and policy were removed" : "", busLogState.logging?.temporary ? "the bus's logging was put back as it was" : ""].filter(Boolean);
+    throw new InterruptedError(removed.length > 0 ? `interrupted: probe stopped (${removed.join("; ")})` : "interrupted: probe stopped");
+  }
 
   // 8. What was seen, and what it proves.
   const targetSources = sources.filter((s) => s.via === "target");
-  const findings: Finding[] = [
-    accepted(first),
-    matchedFinding(
-      outcome.trace
-        ? { kind: "seen", sighting: outcome.trace, sentAt: outcome.markers.get(outcome.trace.marker)! }
-        : outcome.target
-          ? { kind: "implied", sighting: outcome.target }
-          : { kind: "not-seen", traced: trace !== undefined, timeoutMs: options.timeoutMs, traceGroup: trace?.group },
-    ),
-    deliveredFinding({
-      sighting: outcome.target,
-      sentAt: outcome.target ? outcome.markers.get(outcome.target.marker)! : 0,
-      marker,
-      searched: targetSources.map((s) => s.group),
-      noLogsYet: targetSources.map((s) => s.group).filter((g) => outcome.missing.has(g)),
-      unobservable: unobservable.map(describe),
-      matched: outcome.trace !== null,
-      timeoutMs: options.timeoutMs,
-    }),
-  ];
+  const markerMatched = matchedFinding(
+    outcome.trace
+      ? { kind: "seen", sighting: outcome.trace, sentAt: outcome.markers.get(outcome.trace.marker)! }
+      : outcome.target
+        ? { kind: "implied", sighting: outcome.target }
+        : { kind: "not-seen", traced: trace !== undefined, timeoutMs: options.timeoutMs, traceGroup: trace?.group },
+  );
+  const markerDelivered = deliveredFinding({
+    sighting: outcome.target,
+    sentAt: outcome.target ? outcome.markers.get(outcome.target.marker)! : 0,
+    marker,
+    searched: targetSources.map((s) => s.group),
+    noLogsYet: targetSources.map((s) => s.group).filter((g) => outcome.missing.has(g)),
+    unobservable: unobservable.map(describe),
+    matched: outcome.trace !== null,
+    timeoutMs: options.timeoutMs,
+  });
+  const logging = busLogState.logging;
+  if (logging) {
+    const seen: BusLogEvidence = { level: logging.level, groups: logging.groups, temporary: logging.temporary !== null, ruleArn, eventIds: outcome.eventIds, records: outcome.busRecords, targets: inScope, timeoutMs: options.timeoutMs };
+    const fromLogs = busLogFindings(seen, { matched: markerMatched, delivered: markerDelivered, sighting: outcome.target });
+    if (outcome.busRecords.length === 0) notes.push(`The bus's log had no record of the probe within ${Math.round(options.timeoutMs / 1000)}s: vended logs can take minutes to start after logging is turned on (raise --probe-timeout).`);
+    const complete = busLogComplete(outcome.busRecords, ruleArn, inScope, logging.level);
+    return { findings: [accepted(first), fromLogs.matched, fromLogs.delivered], timedOut: !complete && outcome.target === null, interrupted: false, notes };
+  }
+  const findings: Finding[] = [accepted(first), markerMatched, markerDelivered];
   const timedOut = outcome.target === null && (targetSources.length > 0 || outcome.trace === null);
   return { findings, timedOut, interrupted: false, notes };
+}
+
+/** The bus's records of the probe say all they will: it matched no rule, or every target's delivery ended (at ERROR level: a failure). */
+function busLogComplete(records: readonly BusLogRecord[], ruleArn: string, targets: readonly TargetInfo[], level: string): boolean {
+  if (records.some((r) => r.messageType === NO_RULES_MATCHED)) return true;
+  const outcome = ruleOutcome(records, ruleArn);
+  const ended = (t: TargetOutcome) => t.succeeded > 0 || t.failed > 0 || t.newestFailure !== undefined;
+  if (level === "ERROR") return outcome.targets.some((t) => t.failed > 0 || t.newestFailure !== undefined);
+  if (targets.length === 0) return outcome.matchedEvents > 0;
+  return targets.every((target) => outcome.targets.some((t) => sameTarget(t.targetArn, target.arn) && ended(t)));
+}
+
+async function restoreBusLogging(aws: Aws, logging: BusLogging, notes: string[], log: (line: string) => void): Promise<void> {
+  if (!logging.temporary) return;
+  const problems = await closeBusLogging(aws, logging);
+  if (problems.length > 0) notes.push(`Could not put everything back after --bus-logs (run probe --cleanup): ${problems.join("; ")}`);
+  else log(`bus logs: put the bus's LogConfig back (${logging.temporary.previous.Level}) and removed the delivery, log group ${logging.temporary.group} and its policy`);
 }
 
 /** The rule's targets the probe is about: all of them (but an old trace target), or the one --function names exactly. */
@@ -273,6 +323,10 @@ interface WaitOutcome {
   /** Log groups that did not exist (no logs yet). */
   missing: Set<string>;
   interrupted: boolean;
+  /** The EventBridge ids of every probe sent. */
+  eventIds: string[];
+  /** With --bus-logs: the bus's records of those events, as last read. */
+  busRecords: BusLogRecord[];
 }
 
 /**
@@ -285,9 +339,31 @@ async function waitForMarker(
   aws: Aws,
   request: ProbeRequest,
   sources: EvidenceSource[],
-  options: { marker: string; sentAt: number; timeoutMs: number; pollMs: number; signal: AbortSignal | undefined; debug: (line: string) => void; resend: boolean },
+  options: {
+    marker: string;
+    eventId: string;
+    sentAt: number;
+    timeoutMs: number;
+    pollMs: number;
+    signal: AbortSignal | undefined;
+    debug: (line: string) => void;
+    resend: boolean;
+    /** With --bus-logs: where the bus logs, and when its records say all they will. */
+    busLog?: { logging: BusLogging; complete: (records: BusLogRecord[]) => boolean } | undefined;
+  },
 ): Promise<WaitOutcome> {
-  const outcome: WaitOutcome = { target: null, trace: null, markers: new Map([[options.marker, options.sentAt]]), missing: new Set(), interrupted: false };
+  const outcome: WaitOutcome = {
+    target: null,
+    trace: null,
+    markers: new Map([[options.marker, options.sentAt]]),
+    missing: new Set(),
+    interrupted: false,
+    eventIds: [options.eventId],
+    busRecords: [],
+  };
+  const busLog = options.busLog;
+  // At TRACE (or INFO) the bus's log is the evidence waited for; at ERROR it only adds failures.
+  const busLogPrimary = busLog !== undefined && busLog.logging.level !== "ERROR";
   const needsTarget = sources.some((s) => s.via === "target");
   const stop = new AbortController();
   const onInterrupt = () => stop.abort(options.signal?.reason);
@@ -295,7 +371,8 @@ async function waitForMarker(
   if (options.signal?.aborted) stop.abort(options.signal.reason);
   // Strongly held for the whole wait (see util/deadline.ts).
   const limit = new Deadline(Math.max(0, options.sentAt + options.timeoutMs - Date.now()), stop.signal);
-  const done = () => outcome.target !== null || (!needsTarget && outcome.trace !== null);
+  const busDone = () => busLog !== undefined && busLog.complete(outcome.busRecords);
+  const done = () => busDone() || (!busLogPrimary && (outcome.target !== null || (!needsTarget && outcome.trace !== null)));
   try {
     const tails = sources.map((source) =>
       tailLogGroup(aws, source.group, {
@@ -326,17 +403,40 @@ async function waitForMarker(
         options.debug(`${source.group}: ${error instanceof Error ? error.message : String(error)}`);
       }),
     );
+    // The bus's records of the probes sent so far, read again every 2s.
+    const reading = busLog
+      ? (async () => {
+          while (!limit.aborted) {
+            const read = await readBusLogRecords(aws, null, busLog.logging.groups, { ruleArn: null, sources: [], eventIds: [...outcome.eventIds] }, { start: options.sentAt - 60_000, end: Date.now() + 60_000 }, 1_000);
+            if (read.ok) outcome.busRecords = read.value.records;
+            else options.debug(`bus logs: ${read.error}`);
+            if (done()) {
+              stop.abort();
+              break;
+            }
+            await pause(2_000, limit.signal);
+          }
+        })().catch((error: unknown) => {
+          if (!(error instanceof InterruptedError)) options.debug(`bus logs: ${error instanceof Error ? error.message : String(error)}`);
+        })
+      : Promise.resolve();
+    // A new trace target, or newly turned-on bus logging, is not active at once: send again until it shows.
+    const waitingToShow = () => (options.resend && outcome.trace === null) || (busLog?.logging.temporary !== undefined && busLog?.logging.temporary !== null && outcome.busRecords.length === 0);
+    const every = options.resend ? RESEND_MS : BUS_LOG_RESEND_MS;
     let lastSend = Date.now();
-    while (options.resend && outcome.trace === null && !done() && !limit.aborted) {
+    while (waitingToShow() && !done() && !limit.aborted) {
       await pause(1_000, limit.signal);
-      if (outcome.trace !== null || limit.aborted || Date.now() - lastSend < RESEND_MS) continue;
+      if (!waitingToShow() || limit.aborted || Date.now() - lastSend < every) continue;
       const again = newMarker();
       const resent = await sendEntry(aws, probeEntry(request, again).entry);
-      if (resent.ok) outcome.markers.set(again, Date.now());
+      if (resent.ok) {
+        outcome.markers.set(again, Date.now());
+        outcome.eventIds.push(resent.eventId);
+      }
       lastSend = Date.now();
-      options.debug(`trace: resent probe ${again}`);
+      options.debug(`resent probe ${again}`);
     }
-    await Promise.all(tails);
+    await Promise.all([...tails, reading]);
     outcome.interrupted = options.signal?.aborted === true && !done();
     return outcome;
   } finally {

@@ -29,6 +29,7 @@ describe("the registry", () => {
       ["bus.policy", `${PUBLISHER} is in the bus's account: no bus policy is needed`],
       ["target.role", `function ${FUNCTION}: no role; EventBridge delivers as events.amazonaws.com (see target.permission)`],
       ["target.encryption", `function ${FUNCTION}: not a queue or topic, and no encrypted dead-letter queue`],
+      ["bus.logs", "the bus does not log (LogConfig level OFF, the default)"],
     ]);
     expect(diagnosisOf(buildSnapshot())).toMatchObject({ status: "pass", rootCause: null });
   });

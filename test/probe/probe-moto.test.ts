@@ -216,7 +216,7 @@ describe("probe against moto", () => {
       expect(offline.stderr).toContain("cannot be combined with --from");
       const trace = await runCli(["check", "--trace", "--bus", p.bus, "--rule", p.rule], { env });
       expect(trace.code).toBe(2);
-      expect(trace.stderr).toContain("--trace and --probe-timeout go with --probe");
+      expect(trace.stderr).toContain("--trace, --bus-logs and --probe-timeout go with --probe");
     });
   });
 });

@@ -12,9 +12,11 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
   TestEventPatternCommand,
+  UpdateEventBusCommand,
   type DescribeEventBusResponse,
   type DescribeRuleResponse,
   type EventBus,
+  type LogConfig,
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
   type PutTargetsResultEntry,
@@ -24,13 +26,30 @@ import {
 import type { Aws } from "../clients.js";
 import { readAllPages } from "./paginate.js";
 
-export type { Rule, Target } from "@aws-sdk/client-eventbridge";
+export type { DescribeEventBusResponse, Rule, Target } from "@aws-sdk/client-eventbridge";
 
 export class EventBridgeService {
   constructor(private readonly aws: Aws) {}
 
   describeEventBus(name: string): Promise<DescribeEventBusResponse> {
     return this.aws.call("events", new DescribeEventBusCommand({ Name: name }));
+  }
+
+  /**
+   * Sets the bus's LogConfig. The bus's description, KMS key and dead-letter queue are
+   * passed along as DescribeEventBus gave them (`keep`), so nothing else changes.
+   */
+  async updateEventBusLogConfig(name: string, logConfig: { Level: string; IncludeDetail: string }, keep: Pick<DescribeEventBusResponse, "Description" | "KmsKeyIdentifier" | "DeadLetterConfig">): Promise<void> {
+    await this.aws.call(
+      "events",
+      new UpdateEventBusCommand({
+        Name: name,
+        LogConfig: logConfig as LogConfig,
+        ...(keep.Description !== undefined ? { Description: keep.Description } : {}),
+        ...(keep.KmsKeyIdentifier !== undefined ? { KmsKeyIdentifier: keep.KmsKeyIdentifier } : {}),
+        ...(keep.DeadLetterConfig !== undefined ? { DeadLetterConfig: keep.DeadLetterConfig } : {}),
+      }),
+    );
   }
 
   /** An API destination's state; throws not-found for a missing one. */

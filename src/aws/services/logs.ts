@@ -1,6 +1,15 @@
 /** CloudWatch Logs, narrowed to the operations course-doctor uses; pagination folded in. */
 import {
+  CreateDeliveryCommand,
   CreateLogGroupCommand,
+  DeleteDeliveryCommand,
+  DeleteDeliveryDestinationCommand,
+  DeleteDeliverySourceCommand,
+  DescribeDeliveriesCommand,
+  DescribeDeliveryDestinationsCommand,
+  DescribeDeliverySourcesCommand,
+  PutDeliveryDestinationCommand,
+  PutDeliverySourceCommand,
   DeleteLogGroupCommand,
   DeleteResourcePolicyCommand,
   DescribeLogGroupsCommand,
@@ -8,6 +17,9 @@ import {
   FilterLogEventsCommand,
   PutResourcePolicyCommand,
   StartLiveTailCommand,
+  type Delivery,
+  type DeliveryDestination,
+  type DeliverySource,
   type FilteredLogEvent,
   type LogGroup,
   type ResourcePolicy,
@@ -16,7 +28,7 @@ import {
 import type { Aws } from "../clients.js";
 import { readAllPages } from "./paginate.js";
 
-export type { FilteredLogEvent, LiveTailSessionLogEvent, StartLiveTailResponseStream } from "@aws-sdk/client-cloudwatch-logs";
+export type { Delivery, DeliveryDestination, DeliverySource, FilteredLogEvent, LiveTailSessionLogEvent, StartLiveTailResponseStream } from "@aws-sdk/client-cloudwatch-logs";
 
 /** One FilterLogEvents request. */
 export interface LogFilter {
@@ -91,5 +103,56 @@ export class LogsService {
       const out = await this.aws.call("logs", new DescribeResourcePoliciesCommand({ nextToken }));
       return { items: out.resourcePolicies, next: out.nextToken };
     });
+  }
+
+  /** The account's vended-log delivery sources (a bus that logs is the resource of one). */
+  describeDeliverySources(): Promise<DeliverySource[]> {
+    return readAllPages(async (nextToken) => {
+      const out = await this.aws.call("logs", new DescribeDeliverySourcesCommand({ nextToken }));
+      return { items: out.deliverySources, next: out.nextToken };
+    });
+  }
+
+  /** The deliveries of the named sources (every delivery when none is named). */
+  describeDeliveries(sourceNames?: string[]): Promise<Delivery[]> {
+    return readAllPages(async (nextToken) => {
+      const out = await this.aws.call("logs", new DescribeDeliveriesCommand({ nextToken, ...(sourceNames ? { deliverySourceNames: sourceNames } : {}) }));
+      return { items: out.deliveries, next: out.nextToken };
+    });
+  }
+
+  describeDeliveryDestinations(): Promise<DeliveryDestination[]> {
+    return readAllPages(async (nextToken) => {
+      const out = await this.aws.call("logs", new DescribeDeliveryDestinationsCommand({ nextToken }));
+      return { items: out.deliveryDestinations, next: out.nextToken };
+    });
+  }
+
+  async putDeliverySource(name: string, resourceArn: string, logType: string, tags: Record<string, string>): Promise<void> {
+    await this.aws.call("logs", new PutDeliverySourceCommand({ name, resourceArn, logType, tags }));
+  }
+
+  /** A delivery destination writing to `resourceArn` (a log group ARN); its ARN. */
+  async putDeliveryDestination(name: string, resourceArn: string, tags: Record<string, string>): Promise<string> {
+    const out = await this.aws.call("logs", new PutDeliveryDestinationCommand({ name, deliveryDestinationConfiguration: { destinationResourceArn: resourceArn }, tags }));
+    return out.deliveryDestination?.arn ?? "";
+  }
+
+  /** Links a source to a destination; the delivery's id. */
+  async createDelivery(sourceName: string, destinationArn: string, tags: Record<string, string>): Promise<string> {
+    const out = await this.aws.call("logs", new CreateDeliveryCommand({ deliverySourceName: sourceName, deliveryDestinationArn: destinationArn, tags }));
+    return out.delivery?.id ?? "";
+  }
+
+  async deleteDelivery(id: string): Promise<void> {
+    await this.aws.call("logs", new DeleteDeliveryCommand({ id }));
+  }
+
+  async deleteDeliverySource(name: string): Promise<void> {
+    await this.aws.call("logs", new DeleteDeliverySourceCommand({ name }));
+  }
+
+  async deleteDeliveryDestination(name: string): Promise<void> {
+    await this.aws.call("logs", new DeleteDeliveryDestinationCommand({ name }));
   }
 }

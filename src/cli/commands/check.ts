@@ -18,7 +18,8 @@ With --probe, after reading, it also sends one marked copy of the application's 
 the bus with PutEvents (the event given by --event, --source/--detail-type or the config)
 and waits for it in the target's logs, adding the probe.accepted and probe.delivered
 findings; --trace adds a temporary log group target to the rule for the probe and removes
-it afterwards (see course-doctor probe --help).`,
+it afterwards; --bus-logs reads the bus's own log of the probe, turning TRACE logging on for
+the probe alone where the bus does not log (see course-doctor probe --help).`,
     );
   addPipelineOptions(check, { all: true, event: true, since: "1h", verdict: true });
   check
@@ -26,6 +27,7 @@ it afterwards (see course-doctor probe --help).`,
     .option("--save-snapshot <file>", "also write the collected snapshot to FILE")
     .option("--probe", "also send a marked probe event and wait for it in the target's logs (writes: PutEvents)")
     .option("--trace", "with --probe: a temporary log group target on the rule proves delivery, removed afterwards")
+    .option("--bus-logs", "with --probe: read the bus's own log of the probe (logging turned on for the probe alone, then put back)")
     .option("--probe-timeout <duration>", "with --probe: how long to wait for evidence (default 60s)");
   withExamples(check, [
     "course-doctor check --from examples/ingestor-wrong-bus.snapshot.json",
