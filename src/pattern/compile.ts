@@ -8,6 +8,7 @@ import { equalsIgnoreCaseRegExp, prefixIgnoreCaseRegExp, suffixIgnoreCaseRegExp 
 import { InvalidPatternError, jsonPath } from "./errors.js";
 import { looksLikeIp, parseCidr, parseIp, type IpRange } from "./ip.js";
 import { JsonSyntaxError, MAX_DEPTH, parseJson, RawNumber } from "./json.js";
+import { isComparableNumber } from "./number.js";
 import { parseWildcard, type Wildcard } from "./wildcard.js";
 
 /** One alternative for a field's value. */
@@ -149,9 +150,11 @@ function writeField(values: unknown[], segs: Segs, name: string, rules: RuleMap[
       matchers.push(range ? { kind: "ip", text: value, range: { low: range, high: range } } : { kind: "string", value });
     } else if (typeof value === "number") {
       if (!Number.isFinite(value)) throw new InvalidPatternError(jsonPath(here), "a value must be a string, a number, true, false or null");
-      matchers.push({ kind: "number", value, text: JSON.stringify(value) });
+      // A number event-ruler cannot compare (5e-324, written as JSON) matches by its text, as in a text pattern.
+      const text = JSON.stringify(value);
+      matchers.push(isComparableNumber(value) ? { kind: "number", value, text } : { kind: "raw-number", text });
     } else if (value instanceof RawNumber) {
-      matchers.push({ kind: "raw-number", text: value.text });
+      matchers.push(value.comparable ? { kind: "number", value: Number(value.text), text: value.text } : { kind: "raw-number", text: value.text });
     } else if (value === true || value === false || value === null) {
       matchers.push({ kind: "literal", value: String(value) as "true" | "false" | "null" });
     } else if (isPlainObject(value)) {
@@ -181,10 +184,14 @@ function needString(value: unknown, segs: Segs, what: string): string {
 
 function exactNumber(value: unknown, segs: Segs, what: string): number {
   if (value instanceof RawNumber) {
+    if (value.comparable) return Number(value.text);
     throw new InvalidPatternError(jsonPath(segs), `${value.text} cannot be compared: it is not exactly representable as a double`);
   }
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new InvalidPatternError(jsonPath(segs), `${what} must be a number, not ${describeType(value)}`);
+  }
+  if (!isComparableNumber(value)) {
+    throw new InvalidPatternError(jsonPath(segs), `${JSON.stringify(value)} cannot be compared: it is not exactly representable as a double`);
   }
   return value;
 }

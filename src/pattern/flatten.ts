@@ -6,7 +6,7 @@
  */
 import { InvalidEventError } from "./errors.js";
 import { MAX_DEPTH, parseEventJson, JsonSyntaxError, RawNumber } from "./json.js";
-import { isExactDoubleLiteral } from "./number.js";
+import { isComparableNumber, isExactDoubleLiteral } from "./number.js";
 
 export const enum ValueKind {
   String = 0,
@@ -19,7 +19,7 @@ export interface FlatValue {
   kind: ValueKind;
   /** The string, the number's literal text, or "true" / "false" / "null". */
   text: string;
-  /** The number when it is an exact double, NaN otherwise (and for non-numbers). */
+  /** The number when event-ruler can compare it (see number.ts), NaN otherwise. */
   num: number;
   /** Pairs of (array id, element index) for every enclosing array of objects/arrays; null when none. */
   membership: number[] | null;
@@ -127,9 +127,9 @@ function addLeaf(value: unknown, path: string, fields: Map<string, FlatValue[]>,
   let leaf: FlatValue;
   if (typeof value === "string") leaf = { kind: ValueKind.String, text: value, num: NaN, membership, raw: value };
   else if (typeof value === "number") {
-    // A JavaScript number is always exact; infinities are not JSON and match nothing numeric.
-    leaf = { kind: ValueKind.Number, text: JSON.stringify(value), num: Number.isFinite(value) ? value : NaN, membership, raw: value };
-  } else if (value instanceof RawNumber) leaf = { kind: ValueKind.Number, text: value.text, num: NaN, membership, raw: value };
+    // Compared as the JSON text it is sent as (see number.ts); infinities are not JSON and match nothing numeric.
+    leaf = { kind: ValueKind.Number, text: JSON.stringify(value), num: isComparableNumber(value) ? value : NaN, membership, raw: value };
+  } else if (value instanceof RawNumber) leaf = { kind: ValueKind.Number, text: value.text, num: value.comparable ? Number(value.text) : NaN, membership, raw: value };
   else if (typeof value === "boolean" || value === null) leaf = { kind: ValueKind.Literal, text: String(value), num: NaN, membership, raw: value };
   else if (typeof value === "bigint") {
     const text = value.toString();
