@@ -36,6 +36,8 @@ export type Matcher =
 /** One field of a sub-rule: the flattened key ("detail.status") and its alternatives. */
 export interface CompiledField {
   key: string;
+  /** The field's id in the plan of the matcher that holds the rule (FieldPlan); -1 before. */
+  id: number;
   /** JSON path of the field in the pattern, for messages. */
   path: string;
   matchers: Matcher[];
@@ -167,7 +169,7 @@ function writeField(values: unknown[], segs: Segs, name: string, rules: RuleMap[
   });
   if (rules.length === 0) rules.push(new Map());
   // A field named twice (through $or or duplicate keys) keeps the last definition, as EventBridge does.
-  for (const rule of rules) rule.set(name, { key: name, path: jsonPath(segs), matchers, absent });
+  for (const rule of rules) rule.set(name, { key: name, id: -1, path: jsonPath(segs), matchers, absent });
 }
 
 function onlyKey(obj: Record<string, unknown>, segs: Segs): string {

@@ -1,26 +1,38 @@
 /**
  * Many rules against one event, as a bus does it. Rules are indexed by the exact values
- * of one of their fields (the rarest one), so an event is checked only against the rules
- * that can possibly match it, plus the few rules that have no exact-valued field.
+ * of their most selective field (or pair of fields), so an event is checked only against
+ * the rules that can possibly match it, plus the few rules that have no exact-valued field.
+ * All rules share one field plan, so the event is read once, only where some rule looks.
  */
 import { compileSubRules, type CompiledField, type SubRule } from "./compile.js";
-import { flattenForMatching, ValueKind, type FlatValue } from "./flatten.js";
+import { ValueKind, type FlatValue } from "./flatten.js";
 import { matchSubRule } from "./match.js";
+import { FieldPlan, planRules } from "./plan.js";
+import { EventValues, readEventValues } from "./scan.js";
 
 interface Entry {
   name: string;
   rule: SubRule;
+  /** The rule's position among the names (the order of the answer). */
   order: number;
+  /** The sub-rule's position among all sub-rules (for "already checked"). */
   id: number;
 }
 
 /** Posting lists of one field, by the kind of exact value. */
 interface FieldIndex {
-  key: string;
+  field: number;
   strings: Map<string, Entry[]>;
   numbers: Map<number, Entry[]>;
   rawNumbers: Map<string, Entry[]>;
   literals: Map<string, Entry[]>;
+}
+
+/** Sub-rules indexed by the string values of two fields at once (e.g. source and detail-type). */
+interface PairIndex {
+  a: number;
+  b: number;
+  map: Map<string, Map<string, Entry[]>>;
 }
 
 type IndexKey = ["strings", string] | ["numbers", number] | ["rawNumbers", string] | ["literals", string];
@@ -39,13 +51,6 @@ function indexKeys(field: CompiledField): IndexKey[] | undefined {
   return keys;
 }
 
-/** Sub-rules indexed by the string values of two fields at once (e.g. source and detail-type). */
-interface PairIndex {
-  a: string;
-  b: string;
-  map: Map<string, Map<string, Entry[]>>;
-}
-
 function stringValues(keys: IndexKey[]): string[] | undefined {
   const out: string[] = [];
   for (const [kind, value] of keys) {
@@ -53,19 +58,6 @@ function stringValues(keys: IndexKey[]): string[] | undefined {
     out.push(value);
   }
   return out;
-}
-
-function postings(index: FieldIndex, v: FlatValue, visit: (list: Entry[]) => void): void {
-  let list: Entry[] | undefined;
-  if (v.kind === ValueKind.String) list = index.strings.get(v.text);
-  else if (v.kind === ValueKind.Number) {
-    if (!Number.isNaN(v.num)) {
-      list = index.numbers.get(v.num === 0 ? 0 : v.num);
-      if (list) visit(list);
-    }
-    list = index.rawNumbers.get(v.text);
-  } else list = index.literals.get(v.text);
-  if (list) visit(list);
 }
 
 /** A set of named rules; `matchingRules(event)` answers which of them the event hits. */
@@ -76,9 +68,12 @@ export class RuleSet {
   private index: FieldIndex[] = [];
   private pairs: PairIndex[] = [];
   private unindexed: Entry[] = [];
-  private wanted = new Set<string>();
+  private values = new EventValues(new FieldPlan());
   private seen = new Uint32Array(0);
+  private matched = new Uint32Array(0);
   private stamp = 0;
+  private nameList: string[] = [];
+  private hits: number[] = [];
 
   /** Adds a rule; adding the same name again adds an alternative ("or") to that rule. */
   add(name: string, pattern: object | string): this {
@@ -114,32 +109,22 @@ export class RuleSet {
   /** The names of the rules the event matches, in the order the rules were added. */
   matchingRules(event: object | string): string[] {
     if (this.dirty) this.build();
-    const flat = flattenForMatching(event, this.wanted);
+    const values = this.values;
+    readEventValues(event, values);
     if (++this.stamp === 0xffffffff) {
       this.seen.fill(0);
+      this.matched.fill(0);
       this.stamp = 1;
     }
-    const stamp = this.stamp;
-    const seen = this.seen;
-    const matched = this.matched;
-    const hits: number[] = [];
-    const consider = (entry: Entry) => {
-      if (seen[entry.id] === stamp) return;
-      seen[entry.id] = stamp;
-      if (matched[entry.order] !== stamp && matchSubRule(entry.rule, flat)) {
-        matched[entry.order] = stamp;
-        hits.push(entry.order);
-      }
-    };
-    const visit = (list: Entry[]) => {
-      for (let i = 0; i < list.length; i++) consider(list[i]!);
-    };
+    const byField = values.values;
+    const hits = this.hits;
+    hits.length = 0;
     for (let p = 0; p < this.pairs.length; p++) {
       const pair = this.pairs[p]!;
-      const va = flat.fields.get(pair.a);
-      if (va === undefined) continue;
-      const vb = flat.fields.get(pair.b);
-      if (vb === undefined) continue;
+      const va = byField[pair.a]!;
+      if (va.length === 0) continue;
+      const vb = byField[pair.b]!;
+      if (vb.length === 0) continue;
       for (let i = 0; i < va.length; i++) {
         if (va[i]!.kind !== ValueKind.String) continue;
         const sub = pair.map.get(va[i]!.text);
@@ -147,24 +132,53 @@ export class RuleSet {
         for (let j = 0; j < vb.length; j++) {
           if (vb[j]!.kind !== ValueKind.String) continue;
           const list = sub.get(vb[j]!.text);
-          if (list) visit(list);
+          if (list !== undefined) this.consider(list);
         }
       }
     }
     for (let f = 0; f < this.index.length; f++) {
       const fieldIndex = this.index[f]!;
-      const values = flat.fields.get(fieldIndex.key);
-      if (values === undefined) continue;
-      for (let j = 0; j < values.length; j++) postings(fieldIndex, values[j]!, visit);
+      const list = byField[fieldIndex.field]!;
+      for (let j = 0; j < list.length; j++) this.postings(fieldIndex, list[j]!);
     }
-    for (let i = 0; i < this.unindexed.length; i++) consider(this.unindexed[i]!);
+    this.consider(this.unindexed);
     if (hits.length === 0) return [];
     if (hits.length > 1) hits.sort((a, b) => a - b);
-    return hits.map((order) => this.nameList[order]!);
+    const out = new Array<string>(hits.length);
+    for (let i = 0; i < hits.length; i++) out[i] = this.nameList[hits[i]!]!;
+    return out;
   }
 
-  private matched = new Uint32Array(0);
-  private nameList: string[] = [];
+  private postings(index: FieldIndex, v: FlatValue): void {
+    let list: Entry[] | undefined;
+    if (v.kind === ValueKind.String) list = index.strings.get(v.text);
+    else if (v.kind === ValueKind.Number) {
+      if (!Number.isNaN(v.num)) {
+        list = index.numbers.get(v.num);
+        if (list !== undefined) this.consider(list);
+      }
+      list = index.rawNumbers.get(v.text);
+    } else list = index.literals.get(v.text);
+    if (list !== undefined) this.consider(list);
+  }
+
+  /** Checks each candidate once per event, and each rule name's first match only. */
+  private consider(list: Entry[]): void {
+    const stamp = this.stamp;
+    const seen = this.seen;
+    const matched = this.matched;
+    const values = this.values;
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i]!;
+      if (seen[entry.id] === stamp) continue;
+      seen[entry.id] = stamp;
+      if (matched[entry.order] === stamp) continue;
+      if (matchSubRule(entry.rule, values.values, values.members)) {
+        matched[entry.order] = stamp;
+        this.hits.push(entry.order);
+      }
+    }
+  }
 
   private build(): void {
     // Renumber rule order after removals.
@@ -173,18 +187,22 @@ export class RuleSet {
     this.names = orders;
     for (const e of this.entries) e.order = orders.get(e.name)!;
 
-    const countKey = (field: string, k: IndexKey) => `${field}\u0000${k[0]}\u0000${String(k[1])}`;
+    // One plan for all rules: event-ruler's "used steps" are those of the whole machine.
+    const plan = new FieldPlan();
+    for (const e of this.entries) planRules([e.rule], plan);
+    this.values = new EventValues(plan);
+
+    const countKey = (field: number, k: IndexKey) => `${field}\u0000${k[0]}\u0000${String(k[1])}`;
     const counts = new Map<string, number>();
     for (const e of this.entries) {
       for (const f of e.rule.fields) {
         const keys = indexKeys(f);
-        if (keys) for (const k of keys) counts.set(countKey(f.key, k), (counts.get(countKey(f.key, k)) ?? 0) + 1);
+        if (keys) for (const k of keys) counts.set(countKey(f.id, k), (counts.get(countKey(f.id, k)) ?? 0) + 1);
       }
     }
-    const byField = new Map<string, FieldIndex>();
+    const byField = new Map<number, FieldIndex>();
     const pairs = new Map<string, PairIndex>();
     this.unindexed = [];
-    this.wanted = new Set();
     this.entries.forEach((e, i) => (e.id = i));
     this.seen = new Uint32Array(this.entries.length);
     this.matched = new Uint32Array(this.names.size);
@@ -194,10 +212,9 @@ export class RuleSet {
       // Index each sub-rule under its rarest exact-valued field: few candidates per event.
       const candidates: { field: CompiledField; keys: IndexKey[]; cost: number }[] = [];
       for (const f of e.rule.fields) {
-        for (const step of f.key.split(".")) this.wanted.add(step);
         const keys = indexKeys(f);
         if (!keys) continue;
-        candidates.push({ field: f, keys, cost: keys.reduce((sum, k) => sum + (counts.get(countKey(f.key, k)) ?? 0), 0) });
+        candidates.push({ field: f, keys, cost: keys.reduce((sum, k) => sum + (counts.get(countKey(f.id, k)) ?? 0), 0) });
       }
       candidates.sort((x, y) => x.cost - y.cost);
       const best = candidates[0];
@@ -205,9 +222,9 @@ export class RuleSet {
       const sa = best && stringValues(best.keys);
       const sb = second && stringValues(second.keys);
       if (best && second && sa && sb && sa.length * sb.length <= 64) {
-        const id = `${best.field.key}\u0000${second.field.key}`;
+        const id = `${best.field.id}\u0000${second.field.id}`;
         let pair = pairs.get(id);
-        if (!pair) pairs.set(id, (pair = { a: best.field.key, b: second.field.key, map: new Map() }));
+        if (!pair) pairs.set(id, (pair = { a: best.field.id, b: second.field.id, map: new Map() }));
         for (const x of sa) {
           let sub = pair.map.get(x);
           if (!sub) pair.map.set(x, (sub = new Map()));
@@ -223,10 +240,10 @@ export class RuleSet {
         this.unindexed.push(e);
         continue;
       }
-      let fieldIndex = byField.get(best.field.key);
+      let fieldIndex = byField.get(best.field.id);
       if (!fieldIndex) {
-        fieldIndex = { key: best.field.key, strings: new Map(), numbers: new Map(), rawNumbers: new Map(), literals: new Map() };
-        byField.set(best.field.key, fieldIndex);
+        fieldIndex = { field: best.field.id, strings: new Map(), numbers: new Map(), rawNumbers: new Map(), literals: new Map() };
+        byField.set(best.field.id, fieldIndex);
       }
       for (const [kind, value] of best.keys) {
         const map = fieldIndex[kind] as Map<string | number, Entry[]>;

@@ -177,6 +177,27 @@ const cases: Case[] = [
   ["dotted pattern key equals nesting", { detail: { "state.status": ["running"] } }, { detail: { state: { status: "running" } } }, true, "AWS dot_joining_pattern"],
   ["dotted event key equals nesting", { detail: { state: { status: ["running"] } } }, { detail: { "state.status": "running" } }, true, "RULER README caveat"],
   ["dotted event key, deeper", { detail: { state: { status: ["running"] } } }, { detail: { "state.status": { status: "running" } } }, false, "AWS dot_joining_event_NEG"],
+  // event-ruler joins every step with "." (Path.name), empty keys too, and skips an event key
+  // that is not a step some rule uses (isFieldStepUsed, with Java's split dropping trailing
+  // empty strings); all checked against event-ruler 2.0.1
+  ["dotted pattern key vs dotted event key", { "a.b": ["x"] }, { "a.b": "x" }, true, "RULER Path / isFieldStepUsed"],
+  ["dotted keys at two levels", { a: { "b.c": ["x"] } }, { "a.b": { c: "x" } }, true, "RULER"],
+  ["empty key", { "": ["x"] }, { "": "x" }, true, "RULER"],
+  ["empty key over b in a pattern names b", { "": { b: ["x"] } }, { b: "x" }, true, "RULER Path.extendedName (no dot after an empty base)"],
+  ["empty key over b in an event is .b", { "": { b: ["x"] } }, { "": { b: "x" } }, false, "RULER Path.name"],
+  ["b does not match an event's .b", { b: ["x"] }, { "": { b: "x" } }, false, "RULER Path.name"],
+  [".b matches an event's .b", { ".b": ["x"] }, { "": { b: "x" } }, true, "RULER"],
+  ["a trailing empty key is never a used step", { a: { "": ["x"] } }, { a: { "": "x" } }, false, "RULER isFieldStepUsed (split drops the empty step)"],
+  ["a trailing empty key matches a dotted event key", { a: { "": ["x"] } }, { "a.": "x" }, true, "RULER"],
+  ["pattern a. vs nested empty key", { "a.": ["x"] }, { a: { "": "x" } }, false, "RULER"],
+  ["an inner empty key is a used step", { a: { "": { b: ["x"] } } }, { a: { "": { b: "x" } } }, true, "RULER"],
+  ["an inner empty key as a dotted event key", { a: { "": { b: ["x"] } } }, { "a..b": "x" }, true, "RULER"],
+  ["a..b vs nested empty key", { "a..b": ["x"] }, { a: { "": { b: "x" } } }, true, "RULER"],
+  ["two empty keys in a pattern name the empty field", { "": { "": ["x"] } }, { "": "x" }, true, "RULER Path.extendedName"],
+  ["two empty keys in an event are the field .", { "": { "": ["x"] } }, { "": { "": "x" } }, false, "RULER"],
+  ["the field .", { ".": ["x"] }, { ".": "x" }, true, "RULER"],
+  ["empty step unused by any field of the rule", { a: { b: ["x"] }, c: { "": ["y"] } }, { a: { b: "x" }, c: { "": "y" } }, false, "RULER isFieldStepUsed"],
+  ["exists false with an empty inner key", { a: [{ exists: false }] }, { a: { "": "x" } }, true, "RULER"],
   // prefix and suffix see the value with its JSON quotes (event-ruler compares quoted strings)
   ["prefix ending in a quote matches the whole value", { s: [{ prefix: 'abc"' }] }, { s: "abc" }, true, "RULER (prefix is '\"' + text)"],
 ];

@@ -128,11 +128,32 @@ describe("event text scanner", () => {
 });
 
 describe("duplicate keys in event text", () => {
-  it("keeps every value, as EventBridge's streaming reader does, in matching and explanations alike", async () => {
-    const { matchesPattern, explainMatch } = await import("../../src/pattern/index.js");
-    const text = '{"a": "2", "a": "1"}';
-    expect(matchesPattern({ a: ["1"] }, text)).toBe(true);
-    expect(explainMatch({ a: ["1"] }, text).matches).toBe(true);
-    expect(explainMatch({ a: ["3"] }, text).mismatches[0]!.actual).toEqual(["2", "1"]);
+  // The last value wins in every reader: the scanner, parseJson and JSON.parse (and
+  // event-ruler's tree reader, rulesForJSONEvent(JsonNode)), so text and object agree.
+  const cases: [pattern: object, text: string, expected: boolean][] = [
+    [{ a: ["1"] }, '{"a": "2", "a": "1"}', true],
+    [{ a: ["2"] }, '{"a": "2", "a": "1"}', false],
+    [{ a: { b: ["1"] } }, '{"a": {"b": "1"}, "a": {"c": "2"}}', false],
+    [{ a: { c: ["2"] } }, '{"a": {"b": "1"}, "a": {"c": "2"}}', true],
+    [{ a: [{ exists: false }] }, '{"a": "1", "b": 2, "a": {"x": 1}}', true],
+    [{ a: { b: ["1"] } }, '{"a": {"b": "1", "b": "2"}}', false],
+    [{ l: [1] }, '{"l": [1, 2], "l": [3]}', false],
+    [{ e: { n: ["y"] } }, '{"e": [{"n": "x", "n": "y"}]}', true],
+    [{ a: ["1"] }, '{"a": "1", "other": 1, "other": 2}', true],
+    [{ x: ["1"] }, '{"x": "0", "x": "1"}', true],
+    [{ "": ["2"] }, '{"": "1", "": "2"}', true],
+  ];
+  it.each(cases)("%j on %s → %s, as text and as the parsed object", async (pattern, text, expected) => {
+    const { matchesPattern, explainMatch, RuleSet } = await import("../../src/pattern/index.js");
+    expect(matchesPattern(pattern, text)).toBe(expected);
+    expect(matchesPattern(pattern, JSON.parse(text))).toBe(expected);
+    expect(matchesPattern(pattern, parseJson(text) as object)).toBe(expected);
+    expect(explainMatch(pattern, text).matches).toBe(expected);
+    expect(new RuleSet().add("r", pattern).matchingRules(text)).toEqual(expected ? ["r"] : []);
+  });
+
+  it("explanations show the value that counts", async () => {
+    const { explainMatch } = await import("../../src/pattern/index.js");
+    expect(explainMatch({ a: ["3"] }, '{"a": "2", "a": "1"}').mismatches[0]!.actual).toBe("1");
   });
 });
