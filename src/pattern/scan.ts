@@ -112,81 +112,89 @@ function walkValue(value: unknown, node: PlanNode, membership: number[] | null, 
 }
 
 // ---- the text scanner ----
-// Each function takes the position of a token and returns the position after it, or -1
-// when the scanner gives up (the full reader then decides). State shared by one scan:
+// Each function takes the text and the position of a token and returns the position after
+// it, or -1 when the scanner gives up (the full reader then decides). The text is passed
+// along rather than kept in a module variable: V8 then keeps it in a register.
 
-let text = "";
-/** Position of the next backslash at or after the scan position (text.length when none). */
-let nextSlash = 0;
-let objects = 0;
+/** The values being filled by the current scan. */
 let values: EventValues;
+/** Counter of objects scanned, to notice a key given twice in one object. */
+let objects = 0;
+/** Position after the string read by the last readString. */
+let stringEnd = 0;
+/** The next backslash at or after the last long string looked at (text length: none); -1 to look again. */
+let nextSlash = -1;
+/** The same for ".", which a key on a plan's path may hold. */
+let nextDot = -1;
 
 const TRUE_LEAF = (membership: number[] | null): FlatValue => ({ kind: ValueKind.Literal, text: "true", num: NaN, membership, raw: true, ip: undefined });
 const FALSE_LEAF = (membership: number[] | null): FlatValue => ({ kind: ValueKind.Literal, text: "false", num: NaN, membership, raw: false, ip: undefined });
 const NULL_LEAF = (membership: number[] | null): FlatValue => ({ kind: ValueKind.Literal, text: "null", num: NaN, membership, raw: null, ip: undefined });
 
-function scanText(source: string, out: EventValues): boolean {
-  text = source;
-  nextSlash = -1;
+function scanText(t: string, out: EventValues): boolean {
   values = out;
-  let pos = ws(0);
-  if (text.charCodeAt(pos) !== 123) return false;
-  pos = scanObject(pos, out.plan.root, null, 0);
+  nextSlash = -1;
+  nextDot = -1;
+  let pos = skipWs(t, 0);
+  if (t.charCodeAt(pos) !== 123) return false;
+  pos = scanObject(t, pos, out.plan.root, null, 0);
   if (pos < 0) return false;
-  pos = ws(pos);
-  text = "";
-  return pos === source.length;
+  return skipWs(t, pos) === t.length;
 }
 
-function ws(pos: number): number {
-  for (;;) {
-    const c = text.charCodeAt(pos);
-    if (c === 32 || c === 10 || c === 13 || c === 9) pos++;
-    else return pos;
-  }
+function ws(t: string, pos: number): number {
+  let c = t.charCodeAt(pos);
+  while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++pos);
+  return pos;
 }
 
-/** The closing quote of the string opening at `pos` when it has no escape, else -1. */
-function plainStringEnd(pos: number): number {
-  const end = text.indexOf('"', pos + 1);
+/** `pos` past any whitespace; inlined by V8, it calls ws() only when there is some (compact JSON has none). */
+function skipWs(t: string, pos: number): number {
+  return t.charCodeAt(pos) > 32 ? pos : ws(t, pos);
+}
+
+/**
+ * The closing quote of the string opening at `pos` when it has no escape; -1 when it has
+ * one (or no end). Short strings are scanned here, long ones with indexOf.
+ */
+function plainStringEnd(t: string, pos: number): number {
+  const end = t.indexOf('"', pos + 1);
   if (end < 0) return -1;
-  if (nextSlash < pos) {
-    nextSlash = text.indexOf("\\", pos);
-    if (nextSlash < 0) nextSlash = text.length;
+  // One backslash search serves every string up to it (the scan only moves forward).
+  if (nextSlash <= pos) {
+    nextSlash = t.indexOf("\\", pos + 1);
+    if (nextSlash < 0) nextSlash = t.length;
   }
   return nextSlash > end ? end : -1;
 }
-
-/** Position after the string read by the last readString. */
-let stringEnd = 0;
 
 /**
  * Reads the string opening at `pos` (decoding escapes, refusing control characters, as
  * JSON.parse does), or undefined when it is not a valid string.
  */
-function readString(pos: number): string | undefined {
-  const end = plainStringEnd(pos);
+function readString(t: string, pos: number): string | undefined {
+  const end = plainStringEnd(t, pos);
   if (end >= 0) {
-    for (let p = pos + 1; p < end; p++) if (text.charCodeAt(p) < 32) return undefined;
+    for (let p = pos + 1; p < end; p++) if (t.charCodeAt(p) < 32) return undefined;
     stringEnd = end + 1;
-    return text.slice(pos + 1, end);
+    return t.slice(pos + 1, end);
   }
   let out = "";
   let start = pos + 1;
   let p = start;
   for (;;) {
-    const c = text.charCodeAt(p);
+    const c = t.charCodeAt(p);
     if (c === 34) {
       stringEnd = p + 1;
-      return out + text.slice(start, p);
+      return out + t.slice(start, p);
     }
     if (c === 92) {
-      out += text.slice(start, p);
-      const e = text.charCodeAt(p + 1);
+      out += t.slice(start, p);
+      const e = t.charCodeAt(p + 1);
       if (e === 117) {
         let code = 0;
         for (let k = 2; k < 6; k++) {
-          const h = text.charCodeAt(p + k);
+          const h = t.charCodeAt(p + k);
           const v = h >= 48 && h <= 57 ? h - 48 : h >= 65 && h <= 70 ? h - 55 : h >= 97 && h <= 102 ? h - 87 : -1;
           if (v < 0) return undefined;
           code = code * 16 + v;
@@ -208,197 +216,220 @@ function readString(pos: number): string | undefined {
 }
 
 /** Skips a string; its escapes are checked, its characters are not (nothing reads them). */
-function skipString(pos: number): number {
-  const end = plainStringEnd(pos);
+function skipString(t: string, pos: number): number {
+  const end = plainStringEnd(t, pos);
   if (end >= 0) return end + 1;
-  return readString(pos) === undefined ? -1 : stringEnd;
+  return readString(t, pos) === undefined ? -1 : stringEnd;
 }
 
 /** End of the number token at `pos` (JSON grammar), or -1. */
-function numberEnd(pos: number): number {
+function numberEnd(t: string, pos: number): number {
   let p = pos;
-  if (text.charCodeAt(p) === 45) p++;
-  let c = text.charCodeAt(p);
-  if (c === 48) c = text.charCodeAt(++p);
+  if (t.charCodeAt(p) === 45) p++;
+  let c = t.charCodeAt(p);
+  if (c === 48) c = t.charCodeAt(++p);
   else if (c >= 49 && c <= 57) {
-    do c = text.charCodeAt(++p);
+    do c = t.charCodeAt(++p);
     while (c >= 48 && c <= 57);
   } else return -1;
   if (c === 46) {
-    c = text.charCodeAt(++p);
+    c = t.charCodeAt(++p);
     if (!(c >= 48 && c <= 57)) return -1;
-    do c = text.charCodeAt(++p);
+    do c = t.charCodeAt(++p);
     while (c >= 48 && c <= 57);
   }
   if (c === 101 || c === 69) {
-    c = text.charCodeAt(++p);
-    if (c === 43 || c === 45) c = text.charCodeAt(++p);
+    c = t.charCodeAt(++p);
+    if (c === 43 || c === 45) c = t.charCodeAt(++p);
     if (!(c >= 48 && c <= 57)) return -1;
-    do c = text.charCodeAt(++p);
+    do c = t.charCodeAt(++p);
     while (c >= 48 && c <= 57);
   }
   return p;
 }
 
 /** Skips any value at `pos`, checking its grammar. */
-function skipValue(pos: number, depth: number): number {
-  const c = text.charCodeAt(pos);
-  if (c === 34) return skipString(pos);
-  if (c === 123 || c === 91) {
-    if (depth > MAX_DEPTH) return -1;
-    const isObject = c === 123;
-    const close = isObject ? 125 : 93;
-    pos = ws(pos + 1);
-    if (text.charCodeAt(pos) === close) return pos + 1;
-    for (;;) {
-      if (isObject) {
-        if (text.charCodeAt(pos) !== 34) return -1;
-        pos = skipString(pos);
-        if (pos < 0) return -1;
-        pos = ws(pos);
-        if (text.charCodeAt(pos) !== 58) return -1;
-        pos = ws(pos + 1);
-      }
-      pos = skipValue(pos, depth + 1);
-      if (pos < 0) return -1;
-      pos = ws(pos);
-      const d = text.charCodeAt(pos);
-      if (d === close) return pos + 1;
-      if (d !== 44) return -1;
-      pos = ws(pos + 1);
-    }
-  }
-  if (c === 116) return text.startsWith("true", pos) ? pos + 4 : -1;
-  if (c === 102) return text.startsWith("false", pos) ? pos + 5 : -1;
-  if (c === 110) return text.startsWith("null", pos) ? pos + 4 : -1;
-  return numberEnd(pos);
+function skipValue(t: string, pos: number, depth: number): number {
+  const c = t.charCodeAt(pos);
+  if (c === 34) return skipString(t, pos);
+  if (c === 123) return skipObject(t, pos, depth);
+  if (c === 91) return skipArray(t, pos, depth);
+  if (c === 116) return t.startsWith("true", pos) ? pos + 4 : -1;
+  if (c === 102) return t.startsWith("false", pos) ? pos + 5 : -1;
+  if (c === 110) return t.startsWith("null", pos) ? pos + 4 : -1;
+  return numberEnd(t, pos);
 }
 
-/** The plan node of the key whose string opens at `pos` and closes at `end`; null when not on the plan; undefined to give up. */
-function keyNode(node: PlanNode, pos: number, end: number): PlanNode | null | undefined {
-  const start = pos + 1;
+/** A member value: strings and numbers, the common case, without another call level. */
+function skipMember(t: string, pos: number, depth: number): number {
+  const c = t.charCodeAt(pos);
+  if (c === 34) {
+    const end = plainStringEnd(t, pos);
+    return end >= 0 ? end + 1 : skipString(t, pos);
+  }
+  if ((c >= 48 && c <= 57) || c === 45) return numberEnd(t, pos);
+  return skipValue(t, pos, depth);
+}
+
+function skipObject(t: string, pos: number, depth: number): number {
+  if (depth > MAX_DEPTH) return -1;
+  pos = skipWs(t, pos + 1);
+  if (t.charCodeAt(pos) === 125) return pos + 1;
+  for (;;) {
+    if (t.charCodeAt(pos) !== 34) return -1;
+    const end = plainStringEnd(t, pos);
+    pos = end >= 0 ? end + 1 : skipString(t, pos);
+    if (pos < 0) return -1;
+    pos = skipWs(t, pos);
+    if (t.charCodeAt(pos) !== 58) return -1;
+    pos = skipMember(t, skipWs(t, pos + 1), depth + 1);
+    if (pos < 0) return -1;
+    pos = skipWs(t, pos);
+    const d = t.charCodeAt(pos);
+    if (d === 44) pos = skipWs(t, pos + 1);
+    else return d === 125 ? pos + 1 : -1;
+  }
+}
+
+function skipArray(t: string, pos: number, depth: number): number {
+  if (depth > MAX_DEPTH) return -1;
+  pos = skipWs(t, pos + 1);
+  if (t.charCodeAt(pos) === 93) return pos + 1;
+  for (;;) {
+    pos = skipMember(t, pos, depth + 1);
+    if (pos < 0) return -1;
+    pos = skipWs(t, pos);
+    const d = t.charCodeAt(pos);
+    if (d === 44) pos = skipWs(t, pos + 1);
+    else return d === 93 ? pos + 1 : -1;
+  }
+}
+
+/** The plan node of the plain key in t[start, end); null when not on the plan; undefined to give up. */
+function keyNode(t: string, node: PlanNode, start: number, end: number): PlanNode | null | undefined {
   const length = end - start;
   const keys = node.keys;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (key.length === length && text.startsWith(key, start)) {
-      // An empty key is skipped unless some rule uses an empty step (see plan.ts).
-      if (length === 0 && !values.plan.steps.has("")) return null;
-      for (let p = start; p < end; p++) if (text.charCodeAt(p) < 32) return undefined;
-      return node.nodes[i]!;
-    }
+    if (key.length !== length || !t.startsWith(key, start)) continue;
+    // An empty key is skipped unless some rule uses an empty step (see plan.ts).
+    if (length === 0 && !values.plan.steps.has("")) return null;
+    for (let p = start; p < end; p++) if (t.charCodeAt(p) < 32) return undefined;
+    return node.nodes[i]!;
   }
   // A key with dots may walk several steps: rare, left to the full reader when on the plan.
-  for (let p = start; p < end; p++) {
-    if (text.charCodeAt(p) === 46) return values.plan.child(node, text.slice(start, end)) === undefined ? null : undefined;
+  if (nextDot < start) {
+    nextDot = t.indexOf(".", start);
+    if (nextDot < 0) nextDot = t.length;
   }
-  return null;
+  if (nextDot >= end) return null;
+  return values.plan.child(node, t.slice(start, end)) === undefined ? null : undefined;
 }
 
-function scanObject(pos: number, node: PlanNode, membership: number[] | null, depth: number): number {
+function scanObject(t: string, pos: number, node: PlanNode, membership: number[] | null, depth: number): number {
   if (depth > MAX_DEPTH) return -1;
-  if (node.nodes.length === 0) return skipValue(pos, depth);
+  if (node.nodes.length === 0) return skipValue(t, pos, depth);
   const id = ++objects;
-  pos = ws(pos + 1);
-  if (text.charCodeAt(pos) === 125) return pos + 1;
+  pos = skipWs(t, pos + 1);
+  if (t.charCodeAt(pos) === 125) return pos + 1;
   for (;;) {
-    if (text.charCodeAt(pos) !== 34) return -1;
-    const end = plainStringEnd(pos);
+    if (t.charCodeAt(pos) !== 34) return -1;
+    const end = plainStringEnd(t, pos);
     let next: PlanNode | null | undefined;
     if (end >= 0) {
-      next = keyNode(node, pos, end);
+      next = keyNode(t, node, pos + 1, end);
       pos = end + 1;
     } else {
       // An escaped key (rare): decoded, then looked up like any key.
-      const key = readString(pos);
+      const key = readString(t, pos);
       if (key === undefined) return -1;
       next = values.plan.child(node, key) ?? null;
       if (next !== null && key.includes(".")) return -1;
       pos = stringEnd;
     }
     if (next === undefined) return -1;
-    pos = ws(pos);
-    if (text.charCodeAt(pos) !== 58) return -1;
-    pos = ws(pos + 1);
-    if (next === null) pos = skipValue(pos, depth + 1);
+    pos = skipWs(t, pos);
+    if (t.charCodeAt(pos) !== 58) return -1;
+    pos = skipWs(t, pos + 1);
+    if (next === null) pos = skipMember(t, pos, depth + 1);
     else {
       // A key given twice: the last value wins, which only the full reader can do.
       if (next.seenIn === id) return -1;
       next.seenIn = id;
-      pos = scanValue(pos, next, membership, depth + 1);
+      pos = scanValue(t, pos, next, membership, depth + 1);
     }
     if (pos < 0) return -1;
-    pos = ws(pos);
-    const d = text.charCodeAt(pos);
+    pos = skipWs(t, pos);
+    const d = t.charCodeAt(pos);
     if (d === 125) return pos + 1;
     if (d !== 44) return -1;
-    pos = ws(pos + 1);
+    pos = skipWs(t, pos + 1);
   }
 }
 
-function scanArray(pos: number, node: PlanNode, membership: number[] | null, depth: number): number {
+function scanArray(t: string, pos: number, node: PlanNode, membership: number[] | null, depth: number): number {
   if (depth > MAX_DEPTH) return -1;
   const id = values.nextArray();
-  pos = ws(pos + 1);
-  if (text.charCodeAt(pos) === 93) return pos + 1;
+  pos = skipWs(t, pos + 1);
+  if (t.charCodeAt(pos) === 93) return pos + 1;
   for (let i = 0; ; i++) {
-    const c = text.charCodeAt(pos);
+    const c = t.charCodeAt(pos);
     if (c === 123 || c === 91) {
       // Only elements that are objects or arrays carry the array's membership.
       const inner = membership ? [...membership, id, i] : [id, i];
-      pos = c === 123 ? scanObject(pos, node, inner, depth + 1) : scanArray(pos, node, inner, depth + 1);
+      pos = c === 123 ? scanObject(t, pos, node, inner, depth + 1) : scanArray(t, pos, node, inner, depth + 1);
     } else {
-      pos = scanScalar(pos, node, membership);
+      pos = scanScalar(t, pos, node, membership);
     }
     if (pos < 0) return -1;
-    pos = ws(pos);
-    const d = text.charCodeAt(pos);
+    pos = skipWs(t, pos);
+    const d = t.charCodeAt(pos);
     if (d === 93) return pos + 1;
     if (d !== 44) return -1;
-    pos = ws(pos + 1);
+    pos = skipWs(t, pos + 1);
   }
 }
 
-function scanValue(pos: number, node: PlanNode, membership: number[] | null, depth: number): number {
-  const c = text.charCodeAt(pos);
-  if (c === 123) return scanObject(pos, node, membership, depth);
-  if (c === 91) return scanArray(pos, node, membership, depth);
-  return scanScalar(pos, node, membership);
+function scanValue(t: string, pos: number, node: PlanNode, membership: number[] | null, depth: number): number {
+  const c = t.charCodeAt(pos);
+  if (c === 123) return scanObject(t, pos, node, membership, depth);
+  if (c === 91) return scanArray(t, pos, node, membership, depth);
+  return scanScalar(t, pos, node, membership);
 }
 
-function scanScalar(pos: number, node: PlanNode, membership: number[] | null): number {
+function scanScalar(t: string, pos: number, node: PlanNode, membership: number[] | null): number {
   const field = node.field;
-  if (field < 0) return skipValue(pos, 0);
-  const c = text.charCodeAt(pos);
+  if (field < 0) return skipValue(t, pos, 0);
+  const c = t.charCodeAt(pos);
   if (c === 34) {
-    const s = readString(pos);
+    const s = readString(t, pos);
     if (s === undefined) return -1;
     values.add(field, { kind: ValueKind.String, text: s, num: NaN, membership, raw: s, ip: undefined });
     return stringEnd;
   }
   if (c === 116) {
-    if (!text.startsWith("true", pos)) return -1;
+    if (!t.startsWith("true", pos)) return -1;
     values.add(field, TRUE_LEAF(membership));
     return pos + 4;
   }
   if (c === 102) {
-    if (!text.startsWith("false", pos)) return -1;
+    if (!t.startsWith("false", pos)) return -1;
     values.add(field, FALSE_LEAF(membership));
     return pos + 5;
   }
   if (c === 110) {
-    if (!text.startsWith("null", pos)) return -1;
+    if (!t.startsWith("null", pos)) return -1;
     values.add(field, NULL_LEAF(membership));
     return pos + 4;
   }
-  const end = numberEnd(pos);
+  const end = numberEnd(t, pos);
   if (end < 0) return -1;
-  const literal = text.slice(pos, end);
+  const literal = t.slice(pos, end);
   // Up to 15 digits without an exponent is a normal double that prints back as written.
   let digits = 0;
   let plain = true;
   for (let p = pos; p < end; p++) {
-    const d = text.charCodeAt(p);
+    const d = t.charCodeAt(p);
     if (d >= 48 && d <= 57) digits++;
     else if (d === 101 || d === 69) plain = false;
   }
