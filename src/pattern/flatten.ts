@@ -33,6 +33,8 @@ export interface FlatValue {
   raw: unknown;
   /** The string read as an IP address (null: not one), once a pattern asked. */
   ip: Uint8Array | null | undefined;
+  /** The string's number in the plan's StringTable when its field is interned; -1 otherwise or when absent there. */
+  sym: number;
 }
 
 /** A flattened event, for explanations: every field by path. */
@@ -64,19 +66,19 @@ export function isObjectNode(value: unknown): value is Record<string, unknown> {
 export function leafOf(value: unknown, membership: number[] | null): FlatValue | undefined {
   switch (typeof value) {
     case "string":
-      return { kind: ValueKind.String, text: value, num: NaN, membership, raw: value, ip: undefined };
+      return { kind: ValueKind.String, text: value, num: NaN, membership, raw: value, ip: undefined, sym: -1 };
     case "number":
       // Written as JSON (JSON.stringify), the way the event would be sent; infinities are not JSON.
-      return { kind: ValueKind.Number, text: JSON.stringify(value), num: isComparableNumber(value) ? value : NaN, membership, raw: value, ip: undefined };
+      return { kind: ValueKind.Number, text: JSON.stringify(value), num: isComparableNumber(value) ? value : NaN, membership, raw: value, ip: undefined, sym: -1 };
     case "boolean":
-      return { kind: ValueKind.Literal, text: value ? "true" : "false", num: NaN, membership, raw: value, ip: undefined };
+      return { kind: ValueKind.Literal, text: value ? "true" : "false", num: NaN, membership, raw: value, ip: undefined, sym: -1 };
     case "bigint": {
       const text = value.toString();
-      return { kind: ValueKind.Number, text, num: isExactDoubleLiteral(text) ? Number(text) : NaN, membership, raw: value, ip: undefined };
+      return { kind: ValueKind.Number, text, num: isExactDoubleLiteral(text) ? Number(text) : NaN, membership, raw: value, ip: undefined, sym: -1 };
     }
     case "object":
-      if (value === null) return { kind: ValueKind.Literal, text: "null", num: NaN, membership, raw: null, ip: undefined };
-      if (value instanceof RawNumber) return { kind: ValueKind.Number, text: value.text, num: value.comparable ? Number(value.text) : NaN, membership, raw: value, ip: undefined };
+      if (value === null) return { kind: ValueKind.Literal, text: "null", num: NaN, membership, raw: null, ip: undefined, sym: -1 };
+      if (value instanceof RawNumber) return { kind: ValueKind.Number, text: value.text, num: value.comparable ? Number(value.text) : NaN, membership, raw: value, ip: undefined, sym: -1 };
       return undefined;
     default:
       return undefined;

@@ -27,10 +27,12 @@ export interface PlanNode {
   field: number;
   /** The object (a reader's counter) this key was last seen in, to notice a repeated key. */
   seenIn: number;
+  /** Some key here holds a control character (which JSON text must escape). */
+  controlKeys: boolean;
 }
 
 function newNode(): PlanNode {
-  return { children: new Map(), keys: [], nodes: [], field: -1, seenIn: 0 };
+  return { children: new Map(), keys: [], nodes: [], field: -1, seenIn: 0, controlKeys: false };
 }
 
 /** Java's `name.split("\\.")`: like JavaScript's split, without the trailing empty strings. */
@@ -48,6 +50,9 @@ export class FieldPlan {
   readonly keys: string[] = [];
   /** event-ruler's used steps. */
   readonly steps = new Set<string>();
+  /** Interned string values (see StringTable), and which fields' string values are looked up there. */
+  readonly symbols = new StringTable();
+  readonly interned: boolean[] = [];
   private readonly ids = new Map<string, number>();
 
   /** The id of a field key, adding it when new. */
@@ -56,6 +61,7 @@ export class FieldPlan {
     if (id !== undefined) return id;
     id = this.keys.length;
     this.keys.push(key);
+    this.interned.push(false);
     this.ids.set(key, id);
     for (const step of javaSplit(key)) this.steps.add(step);
     let node = this.root;
@@ -66,6 +72,7 @@ export class FieldPlan {
         node.children.set(step, next);
         node.keys.push(step);
         node.nodes.push(next);
+        if (/[\u0000-\u001f]/.test(step)) node.controlKeys = true;
       }
       node = next;
     }
@@ -105,4 +112,76 @@ export class FieldPlan {
 export function planRules(rules: readonly SubRule[], plan: FieldPlan = new FieldPlan()): FieldPlan {
   for (const rule of rules) for (const field of rule.fields) field.id = plan.add(field.key);
   return plan;
+}
+
+/**
+ * Interned strings: the exact string values rules index on, each with a small number, found
+ * from the event text in place (hashing the characters where they are) instead of hashing a
+ * freshly cut string in a Map, which is most of what an index lookup costs.
+ */
+export class StringTable {
+  private keys: (string | undefined)[] = new Array<string | undefined>(16);
+  private ids = new Int32Array(16);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The number of a string, adding it when new. */
+  add(s: string): number {
+    const found = this.get(s);
+    if (found >= 0) return found;
+    if ((this.count + 1) * 2 > this.keys.length) this.grow();
+    this.insert(s, this.count);
+    return this.count++;
+  }
+
+  /** The number of a string, or -1. */
+  get(s: string): number {
+    const mask = this.keys.length - 1;
+    for (let i = hashString(s) & mask; ; i = (i + 1) & mask) {
+      const key = this.keys[i];
+      if (key === undefined) return -1;
+      if (key === s) return this.ids[i]!;
+    }
+  }
+
+  /** The number of the string t[start, end), or -1, without cutting it out of t. */
+  getRange(t: string, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let p = start; p < end; p++) h = Math.imul(h ^ t.charCodeAt(p), 0x01000193);
+    const mask = this.keys.length - 1;
+    const length = end - start;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const key = this.keys[i];
+      if (key === undefined) return -1;
+      if (key.length === length && t.startsWith(key, start)) return this.ids[i]!;
+    }
+  }
+
+  private insert(s: string, id: number): void {
+    const mask = this.keys.length - 1;
+    let i = hashString(s) & mask;
+    while (this.keys[i] !== undefined) i = (i + 1) & mask;
+    this.keys[i] = s;
+    this.ids[i] = id;
+  }
+
+  private grow(): void {
+    const old = this.keys;
+    const oldIds = this.ids;
+    this.keys = new Array<string | undefined>(old.length * 2);
+    this.ids = new Int32Array(old.length * 2);
+    old.forEach((key, i) => {
+      if (key !== undefined) this.insert(key, oldIds[i]!);
+    });
+  }
+}
+
+/** FNV-1a over UTF-16 code units (the same as StringTable.getRange computes in place). */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let p = 0; p < s.length; p++) h = Math.imul(h ^ s.charCodeAt(p), 0x01000193);
+  return h;
 }

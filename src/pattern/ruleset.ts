@@ -19,20 +19,25 @@ interface Entry {
   id: number;
 }
 
-/** Posting lists of one field, by the kind of exact value. */
+/** Posting lists of one field, by the kind of exact value (strings by their StringTable number). */
 interface FieldIndex {
   field: number;
-  strings: Map<string, Entry[]>;
+  strings: Map<number, Entry[]>;
   numbers: Map<number, Entry[]>;
   rawNumbers: Map<string, Entry[]>;
   literals: Map<string, Entry[]>;
 }
 
-/** Sub-rules indexed by the string values of two fields at once (e.g. source and detail-type). */
+/**
+ * Sub-rules indexed by the string values of two fields at once (e.g. source and detail-type),
+ * by the values' StringTable numbers: one Map keyed by a × symbols + b (a Map per first value
+ * costs a cache miss per lookup), and a table of the first values present.
+ */
 interface PairIndex {
   a: number;
   b: number;
-  map: Map<string, Map<string, Entry[]>>;
+  firsts: Uint8Array;
+  map: Map<number, Entry[]>;
 }
 
 type IndexKey = ["strings", string] | ["numbers", number] | ["rawNumbers", string] | ["literals", string];
@@ -74,6 +79,8 @@ export class RuleSet {
   private stamp = 0;
   private nameList: string[] = [];
   private hits: number[] = [];
+  /** Number of interned strings (the stride of pair keys). */
+  private symbols = 0;
 
   /** Adds a rule; adding the same name again adds an alternative ("or") to that rule. */
   add(name: string, pattern: object | string): this {
@@ -125,13 +132,15 @@ export class RuleSet {
       if (va.length === 0) continue;
       const vb = byField[pair.b]!;
       if (vb.length === 0) continue;
+      // A string no rule names has no number (-1): nothing to look up.
       for (let i = 0; i < va.length; i++) {
-        if (va[i]!.kind !== ValueKind.String) continue;
-        const sub = pair.map.get(va[i]!.text);
-        if (sub === undefined) continue;
+        const sa = va[i]!.sym;
+        if (sa < 0 || pair.firsts[sa] === 0) continue;
+        const base = sa * this.symbols;
         for (let j = 0; j < vb.length; j++) {
-          if (vb[j]!.kind !== ValueKind.String) continue;
-          const list = sub.get(vb[j]!.text);
+          const sb = vb[j]!.sym;
+          if (sb < 0) continue;
+          const list = pair.map.get(base + sb);
           if (list !== undefined) this.consider(list);
         }
       }
@@ -151,7 +160,9 @@ export class RuleSet {
 
   private postings(index: FieldIndex, v: FlatValue): void {
     let list: Entry[] | undefined;
-    if (v.kind === ValueKind.String) list = index.strings.get(v.text);
+    if (v.kind === ValueKind.String) {
+      if (v.sym >= 0) list = index.strings.get(v.sym);
+    }
     else if (v.kind === ValueKind.Number) {
       if (!Number.isNaN(v.num)) {
         list = index.numbers.get(v.num);
@@ -190,7 +201,18 @@ export class RuleSet {
     // One plan for all rules: event-ruler's "used steps" are those of the whole machine.
     const plan = new FieldPlan();
     for (const e of this.entries) planRules([e.rule], plan);
-    this.values = new EventValues(plan);
+    // Intern every exact string value first: pair keys need the final count.
+    for (const e of this.entries) {
+      for (const f of e.rule.fields) {
+        for (const m of f.matchers) if (m.kind === "string") plan.symbols.add(m.value);
+      }
+    }
+    const symbols = plan.symbols.size;
+    this.symbols = symbols;
+    const sym = (field: number, value: string) => {
+      plan.interned[field] = true;
+      return plan.symbols.get(value);
+    };
 
     const countKey = (field: number, k: IndexKey) => `${field}\u0000${k[0]}\u0000${String(k[1])}`;
     const counts = new Map<string, number>();
@@ -224,14 +246,15 @@ export class RuleSet {
       if (best && second && sa && sb && sa.length * sb.length <= 64) {
         const id = `${best.field.id}\u0000${second.field.id}`;
         let pair = pairs.get(id);
-        if (!pair) pairs.set(id, (pair = { a: best.field.id, b: second.field.id, map: new Map() }));
+        if (!pair) pairs.set(id, (pair = { a: best.field.id, b: second.field.id, firsts: new Uint8Array(symbols), map: new Map() }));
         for (const x of sa) {
-          let sub = pair.map.get(x);
-          if (!sub) pair.map.set(x, (sub = new Map()));
+          const kx = sym(best.field.id, x);
+          pair.firsts[kx] = 1;
           for (const y of sb) {
-            const list = sub.get(y);
+            const key = kx * symbols + sym(second.field.id, y);
+            const list = pair.map.get(key);
             if (list) list.push(e);
-            else sub.set(y, [e]);
+            else pair.map.set(key, [e]);
           }
         }
         continue;
@@ -246,14 +269,17 @@ export class RuleSet {
         byField.set(best.field.id, fieldIndex);
       }
       for (const [kind, value] of best.keys) {
+        const key = kind === "strings" ? sym(best.field.id, value) : value;
         const map = fieldIndex[kind] as Map<string | number, Entry[]>;
-        const list = map.get(value);
+        const list = map.get(key);
         if (list) list.push(e);
-        else map.set(value, [e]);
+        else map.set(key, [e]);
       }
     }
     this.index = [...byField.values()];
     this.pairs = [...pairs.values()];
+    // Created once the plan knows which fields to intern.
+    this.values = new EventValues(plan);
     this.dirty = false;
   }
 }

@@ -16,6 +16,9 @@ import { MAX_DEPTH, numberFromLiteral } from "./json.js";
 import { isExactDoubleLiteral } from "./number.js";
 import type { FieldPlan, PlanNode } from "./plan.js";
 
+/** The values of an absent field (never added to). */
+const NONE: FlatValue[] = [];
+
 /** The values of each field of a plan for one event, reused from event to event. */
 export class EventValues {
   /** Values by field id; an empty list means the field is absent. */
@@ -27,14 +30,15 @@ export class EventValues {
   private arrays = 0;
 
   constructor(readonly plan: FieldPlan) {
-    this.values = plan.keys.map(() => []);
+    this.values = plan.keys.map(() => NONE);
     this.memberFlags = new Uint8Array(plan.keys.length);
   }
 
   /** Empties the values of the previous event. */
   reset(): void {
+    // A new list per field and event is cheaper than emptying one (Array length setter).
     const touched = this.touched;
-    for (let i = 0; i < touched.length; i++) this.values[touched[i]!]!.length = 0;
+    for (let i = 0; i < touched.length; i++) this.values[touched[i]!] = NONE;
     touched.length = 0;
     if (this.members !== null) {
       this.memberFlags.fill(0);
@@ -45,8 +49,10 @@ export class EventValues {
 
   add(field: number, leaf: FlatValue): void {
     const list = this.values[field]!;
-    if (list.length === 0) this.touched.push(field);
-    list.push(leaf);
+    if (list === NONE) {
+      this.values[field] = [leaf];
+      this.touched.push(field);
+    } else list.push(leaf);
     if (leaf.membership !== null) {
       this.memberFlags[field] = 1;
       this.members = this.memberFlags;
@@ -95,8 +101,7 @@ function walkValue(value: unknown, node: PlanNode, membership: number[] | null, 
         if (Array.isArray(item)) walkValue(item, node, inner, out, depth + 1);
         else walkObject(item, node, inner, out, depth + 1);
       } else if (node.field >= 0) {
-        const leaf = leafOf(item, membership);
-        if (leaf) out.add(node.field, leaf);
+        addLeaf(item, node.field, membership, out);
       }
     }
     return;
@@ -105,10 +110,14 @@ function walkValue(value: unknown, node: PlanNode, membership: number[] | null, 
     walkObject(value, node, membership, out, depth);
     return;
   }
-  if (node.field >= 0) {
-    const leaf = leafOf(value, membership);
-    if (leaf) out.add(node.field, leaf);
-  }
+  if (node.field >= 0) addLeaf(value, node.field, membership, out);
+}
+
+function addLeaf(value: unknown, field: number, membership: number[] | null, out: EventValues): void {
+  const leaf = leafOf(value, membership);
+  if (leaf === undefined) return;
+  if (leaf.kind === ValueKind.String && out.plan.interned[field]) leaf.sym = out.plan.symbols.get(leaf.text);
+  out.add(field, leaf);
 }
 
 // ---- the text scanner ----
@@ -127,9 +136,9 @@ let nextSlash = -1;
 /** The same for ".", which a key on a plan's path may hold. */
 let nextDot = -1;
 
-const TRUE_LEAF = (membership: number[] | null): FlatValue => ({ kind: ValueKind.Literal, text: "true", num: NaN, membership, raw: true, ip: undefined });
-const FALSE_LEAF = (membership: number[] | null): FlatValue => ({ kind: ValueKind.Literal, text: "false", num: NaN, membership, raw: false, ip: undefined });
-const NULL_LEAF = (membership: number[] | null): FlatValue => ({ kind: ValueKind.Literal, text: "null", num: NaN, membership, raw: null, ip: undefined });
+const TRUE_LEAF = (membership: number[] | null): FlatValue => ({ kind: ValueKind.Literal, text: "true", num: NaN, membership, raw: true, ip: undefined, sym: -1 });
+const FALSE_LEAF = (membership: number[] | null): FlatValue => ({ kind: ValueKind.Literal, text: "false", num: NaN, membership, raw: false, ip: undefined, sym: -1 });
+const NULL_LEAF = (membership: number[] | null): FlatValue => ({ kind: ValueKind.Literal, text: "null", num: NaN, membership, raw: null, ip: undefined, sym: -1 });
 
 function scanText(t: string, out: EventValues): boolean {
   values = out;
@@ -314,7 +323,8 @@ function keyNode(t: string, node: PlanNode, start: number, end: number): PlanNod
     if (key.length !== length || !t.startsWith(key, start)) continue;
     // An empty key is skipped unless some rule uses an empty step (see plan.ts).
     if (length === 0 && !values.plan.steps.has("")) return null;
-    for (let p = start; p < end; p++) if (t.charCodeAt(p) < 32) return undefined;
+    // A raw control character is invalid JSON: only possible when the plan's key has one.
+    if (node.controlKeys) return undefined;
     return node.nodes[i]!;
   }
   // A key with dots may walk several steps: rare, left to the full reader when on the plan.
@@ -404,7 +414,12 @@ function scanScalar(t: string, pos: number, node: PlanNode, membership: number[]
   if (c === 34) {
     const s = readString(t, pos);
     if (s === undefined) return -1;
-    values.add(field, { kind: ValueKind.String, text: s, num: NaN, membership, raw: s, ip: undefined });
+    let sym = -1;
+    if (values.plan.interned[field]) {
+      // Without escapes the string is t[pos + 1, stringEnd - 1): look it up in place.
+      sym = s.length === stringEnd - pos - 2 ? values.plan.symbols.getRange(t, pos + 1, stringEnd - 1) : values.plan.symbols.get(s);
+    }
+    values.add(field, { kind: ValueKind.String, text: s, num: NaN, membership, raw: s, ip: undefined, sym });
     return stringEnd;
   }
   if (c === 116) {
@@ -437,6 +452,6 @@ function scanScalar(t: string, pos: number, node: PlanNode, membership: number[]
   const num = exact ? Number(literal) : NaN;
   // raw as parseJson gives it (numberFromLiteral), for messages.
   const raw = plain && digits <= 15 ? num : numberFromLiteral(literal);
-  values.add(field, { kind: ValueKind.Number, text: literal, num, membership, raw, ip: undefined });
+  values.add(field, { kind: ValueKind.Number, text: literal, num, membership, raw, ip: undefined, sym: -1 });
   return end;
 }
