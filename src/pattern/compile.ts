@@ -87,15 +87,53 @@ export function readPattern(pattern: unknown): unknown {
   }
 }
 
-/** Compiles a pattern (object or JSON text) into sub-rules, or throws InvalidPatternError. */
+/**
+ * Compiles a pattern (object or JSON text) into sub-rules, or throws InvalidPatternError.
+ *
+ * "$or" is the or-operator; a pattern that is invalid read that way is read once more with
+ * "$or" as an ordinary field name, everywhere in it, as event-ruler does for rules written
+ * before the operator existed (GenericMachine.addRule falls back from JsonRuleCompiler to
+ * RuleCompiler; README "The backward compatibility of using $or as field name"): so
+ * `{"$or": {"a": ["1"]}}` is the field "$or.a" and `{"$or": [{"prefix": "a"}, {"suffix": "b"}]}`
+ * the field "$or" with two alternatives. When both readings fail, the error is the
+ * operator reading's, which says what is wrong with the $or.
+ */
 export function compileSubRules(pattern: unknown): SubRule[] {
   const root = readPattern(pattern);
   if (!isPlainObject(root)) throw new InvalidPatternError("$", `an event pattern must be a JSON object, not ${describeType(root)}`);
+  try {
+    return compileRoot(root, true);
+  } catch (error) {
+    if (!(error instanceof InvalidPatternError) || !hasOrKey(root, 0)) throw error;
+    try {
+      return compileRoot(root, false);
+    } catch {
+      throw error;
+    }
+  }
+}
+
+/** Whether "$or" is the or-operator in the pattern being compiled (see compileSubRules). */
+let orOperator = true;
+
+function compileRoot(root: Record<string, unknown>, withOr: boolean): SubRule[] {
   const rules: RuleMap[] = [];
-  parseObject(root, [], "", rules, false, 0);
+  orOperator = withOr;
+  try {
+    parseObject(root, [], "", rules, false, 0);
+  } finally {
+    orOperator = true;
+  }
   return rules.map((rule) => ({
     fields: [...rule.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   }));
+}
+
+function hasOrKey(value: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) return value.some((item) => hasOrKey(item, depth + 1));
+  if (!isPlainObject(value)) return false;
+  return Object.keys(value).some((key) => key === "$or" || hasOrKey(value[key], depth + 1));
 }
 
 function parseObject(obj: Record<string, unknown>, segs: Segs, prefix: string, rules: RuleMap[], inOr: boolean, depth: number): void {
@@ -105,7 +143,7 @@ function parseObject(obj: Record<string, unknown>, segs: Segs, prefix: string, r
   for (const key of keys) {
     const value = obj[key];
     const here = [...segs, key];
-    if (key === "$or") {
+    if (key === "$or" && orOperator) {
       parseOr(value, here, prefix, rules, depth);
       continue;
     }

@@ -173,6 +173,20 @@ const cases: Case[] = [
   ["$or no branch", { $or: [{ source: ["x"] }, { detail: { "c-count": [6] } }] }, ec2, false, "RULER README"],
   ["nested $or", { source: ["aws.ec2"], $or: [{ a: ["1"] }, { detail: { state: ["running"] }, $or: [{ detail: { "c-count": [1] } }, { detail: { "d-count": [3] } }] }] }, ec2, true, "RULER README"],
   ["$or inside detail", { detail: { $or: [{ state: ["stopped"] }, { "instance-id": [{ prefix: "i-" }] }] } }, ec2, true, "RULER README (parallel or)"],
+  // "$or" that is not a valid or-operator is an ordinary field name (event-ruler falls back
+  // to RuleCompiler: README "The backward compatibility of using $or as field name",
+  // src/test/data/normalRulesWithOrWording.json); all checked against event-ruler 2.0.1
+  ["legacy $or: an object is a nested field", { source: ["s"], $or: { metricType: ["MetricType"], namespace: ["AWS/EC2"] } }, { source: "s", $or: { metricType: "MetricType", namespace: "AWS/EC2" } }, true, "RULER README"],
+  ["legacy $or: not matched by the fields inside", { $or: { a: ["1"] } }, { a: "1" }, false, "RULER"],
+  ["legacy $or: one operator object", { $or: [{ cidr: "10.0.0.0/24" }] }, { $or: "10.0.0.5" }, true, "RULER normalRulesWithOrWording.json"],
+  ["legacy $or: operators are reserved words in an or", { detail: { $or: [{ numeric: [">", 0, "<=", 5] }, { cidr: "10.0.0.0/8" }] } }, { detail: { $or: 3 } }, true, "RULER normalRulesWithOrWording.json"],
+  ["legacy $or: two numeric ranges", { detail: { $or: [{ numeric: [">", 0, "<=", 5] }, { numeric: [">", 10] }] } }, { detail: { $or: 11 } }, true, "RULER normalRulesWithOrWording.json"],
+  ["legacy $or: two numeric ranges, miss", { detail: { $or: [{ numeric: [">", 0, "<=", 5] }, { numeric: [">", 10] }] } }, { detail: { $or: 7 } }, false, "RULER"],
+  ["legacy $or: prefix or suffix", { $or: [{ prefix: "a" }, { suffix: "b" }] }, { $or: "xb" }, true, "RULER"],
+  ["legacy $or: plain values", { $or: ["x", "y"] }, { $or: "y" }, true, "RULER"],
+  ["legacy $or: exists and prefix", { a: { $or: [{ exists: true }, { prefix: "z" }] } }, { a: { $or: "q" } }, true, "RULER"],
+  ["legacy $or: exactly or equals-ignore-case", { $or: [{ exactly: "a" }, { "equals-ignore-case": "B" }] }, { $or: "b" }, true, "RULER"],
+  ["a valid $or stays an operator", { $or: [{ a: ["1"] }, { b: ["2"] }], d: ["4"] }, { b: "2", d: "4" }, true, "RULER"],
   // dots in keys
   ["dotted pattern key equals nesting", { detail: { "state.status": ["running"] } }, { detail: { state: { status: "running" } } }, true, "AWS dot_joining_pattern"],
   ["dotted event key equals nesting", { detail: { state: { status: ["running"] } } }, { detail: { "state.status": "running" } }, true, "RULER README caveat"],
