@@ -6,7 +6,7 @@
  */
 import { equalsIgnoreCaseRegExp, prefixIgnoreCaseRegExp, suffixIgnoreCaseRegExp } from "./casefold.js";
 import { InvalidPatternError, jsonPath } from "./errors.js";
-import { looksLikeIp, parseCidr, parseIp, type IpRange } from "./ip.js";
+import { addressRange, looksLikeIp, parseCidr, parseIp, type IpRange } from "./ip.js";
 import { JsonSyntaxError, MAX_DEPTH, parseJson, RawNumber } from "./json.js";
 import { isComparableNumber } from "./number.js";
 import { parseWildcard, type Wildcard } from "./wildcard.js";
@@ -17,7 +17,7 @@ export type Matcher =
   | { kind: "number"; value: number; text: string }
   | { kind: "raw-number"; text: string }
   | { kind: "literal"; value: "true" | "false" | "null" }
-  | { kind: "ip"; text: string; range: IpRange }
+  | { kind: "ip"; text: string; range: IpRange; numeric: boolean }
   | { kind: "prefix"; value: string; quoted: boolean }
   | { kind: "suffix"; value: string; quoted: boolean }
   | { kind: "prefix-ignore-case"; value: string; re: RegExp }
@@ -30,7 +30,7 @@ export type Matcher =
   | { kind: "anything-but-suffix"; values: string[] }
   | { kind: "anything-but-wildcard"; values: string[]; wildcards: Wildcard[] }
   | { kind: "numeric"; low: number; lowOpen: boolean; high: number; highOpen: boolean; display: unknown[] }
-  | { kind: "cidr"; text: string; range: IpRange }
+  | { kind: "cidr"; text: string; range: IpRange; numeric: boolean }
   | { kind: "exists" };
 
 /** One field of a sub-rule: the flattened key ("detail.status") and its alternatives. */
@@ -124,9 +124,45 @@ function compileRoot(root: Record<string, unknown>, withOr: boolean): SubRule[] 
   } finally {
     orOperator = true;
   }
-  return rules.map((rule) => ({
+  const subRules = rules.map((rule) => ({
     fields: [...rule.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   }));
+  markNumericMachines(subRules);
+  return subRules;
+}
+
+function isNumericMatcher(m: Matcher): boolean {
+  return m.kind === "number" || m.kind === "numeric" || (m.kind === "anything-but" && m.numbers.length > 0);
+}
+
+function matcherKey(m: Matcher): string {
+  return JSON.stringify(m, (k, v: unknown) => (v instanceof RegExp || v instanceof Uint8Array || k === "wildcard" || k === "wildcards" ? undefined : v instanceof Set ? [...v] : v));
+}
+
+/**
+ * event-ruler reads a number as a number, and never as text an IP range could match, when
+ * the field's value machine holds numeric patterns (ByteMachine.transitionOn, hasNumeric).
+ * Sub-rules share that machine where they reach the field the same way: the same fields
+ * before it, in key order, with the same alternatives (a Machine's name states). Sets each
+ * ip and cidr alternative's `numeric` for the sub-rules given (one pattern, or a RuleSet).
+ */
+export function markNumericMachines(rules: readonly SubRule[]): void {
+  const numeric = new Map<string, boolean>();
+  const machineKeys = rules.map((rule) => {
+    let path = "";
+    return rule.fields.map((field) => {
+      const key = `${path}\u0000${field.key}`;
+      if (field.matchers.some(isNumericMatcher)) numeric.set(key, true);
+      path = `${key}\u0001${field.absent}\u0001${field.matchers.map(matcherKey).join("\u0002")}`;
+      return key;
+    });
+  });
+  rules.forEach((rule, r) => {
+    rule.fields.forEach((field, f) => {
+      const has = numeric.get(machineKeys[r]![f]!) === true;
+      for (const m of field.matchers) if (m.kind === "ip" || m.kind === "cidr") m.numeric = has;
+    });
+  });
 }
 
 function hasOrKey(value: unknown, depth: number): boolean {
@@ -187,7 +223,7 @@ function writeField(values: unknown[], segs: Segs, name: string, rules: RuleMap[
     const here = [...segs, index];
     if (typeof value === "string") {
       const range = looksLikeIp(value) ? parseIp(value) : undefined;
-      matchers.push(range ? { kind: "ip", text: value, range: { low: range, high: range } } : { kind: "string", value });
+      matchers.push(range ? { kind: "ip", text: value, range: addressRange(range), numeric: false } : { kind: "string", value });
     } else if (typeof value === "number") {
       if (!Number.isFinite(value)) throw new InvalidPatternError(jsonPath(here), "a value must be a string, a number, true, false or null");
       // A number event-ruler cannot compare (5e-324, written as JSON) matches by its text, as in a text pattern.
@@ -273,7 +309,7 @@ function parseOperator(obj: Record<string, unknown>, segs: Segs): Matcher | "abs
     case "cidr": {
       const text = needString(value, here, "cidr");
       try {
-        return { kind: "cidr", text, range: parseCidr(text) };
+        return { kind: "cidr", text, range: parseCidr(text), numeric: false };
       } catch (error) {
         throw new InvalidPatternError(jsonPath(here), (error as Error).message);
       }

@@ -31,8 +31,8 @@ export interface FlatValue {
   membership: number[] | null;
   /** The original value, for messages. */
   raw: unknown;
-  /** The string read as an IP address (null: not one), once a pattern asked. */
-  ip: Uint8Array | null | undefined;
+  /** The string read as an IP address, in hex digits (null: not one), once a pattern asked. */
+  ip: string | null | undefined;
   /** The string's number in the plan's StringTable when its field is interned; -1 otherwise or when absent there. */
   sym: number;
 }

@@ -5,7 +5,7 @@
  */
 import type { CompiledField, Matcher, SubRule } from "./compile.js";
 import { ValueKind, type FlatValue } from "./flatten.js";
-import { ipInRange, parseIp } from "./ip.js";
+import { hexInRange, parseIp, toHex } from "./ip.js";
 import { matchWildcard } from "./wildcard.js";
 
 /** True when one event value satisfies one alternative. */
@@ -21,10 +21,18 @@ export function matchValue(m: Matcher, v: FlatValue): boolean {
       return v.kind === ValueKind.Literal && v.text === m.value;
     case "ip":
     case "cidr": {
-      if (v.kind !== ValueKind.String) return false;
-      let ip = v.ip;
-      if (ip === undefined) ip = v.ip = parseIp(v.text) ?? null;
-      return ip !== null && ipInRange(ip, m.range);
+      // A string as its address's hex digits; a number as its own text, unless the field's
+      // numeric patterns make event-ruler read it as a number (see hexInRange).
+      if (v.kind === ValueKind.String) {
+        let hex = v.ip;
+        if (hex === undefined) {
+          const ip = parseIp(v.text);
+          hex = v.ip = ip === undefined ? null : toHex(ip);
+        }
+        return hex !== null && hexInRange(hex, m.range);
+      }
+      if (v.kind === ValueKind.Number) return !(m.numeric && !Number.isNaN(v.num)) && hexInRange(v.text, m.range);
+      return false;
     }
     // EventBridge compares prefixes and suffixes against the quoted string ("abc" with its
     // quotes), so a prefix ending in a quote character can match a whole value.

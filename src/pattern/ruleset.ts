@@ -4,7 +4,7 @@
  * the rules that can possibly match it, plus the few rules that have no exact-valued field.
  * All rules share one field plan, so the event is read once, only where some rule looks.
  */
-import { compileSubRules, type CompiledField, type SubRule } from "./compile.js";
+import { compileSubRules, markNumericMachines, type CompiledField, type SubRule } from "./compile.js";
 import { ValueKind, type FlatValue } from "./flatten.js";
 import { matchSubRule } from "./match.js";
 import { FieldPlan, planRules } from "./plan.js";
@@ -201,6 +201,7 @@ export class RuleSet {
     // One plan for all rules: event-ruler's "used steps" are those of the whole machine.
     const plan = new FieldPlan();
     for (const e of this.entries) planRules([e.rule], plan);
+    markNumericMachines(this.entries.map((e) => e.rule));
     // Intern every exact string value first: pair keys need the final count.
     for (const e of this.entries) {
       for (const f of e.rule.fields) {

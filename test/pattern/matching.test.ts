@@ -146,6 +146,28 @@ const cases: Case[] = [
   ["cidr family mismatch", { ip: [{ cidr: "10.0.0.0/8" }] }, { ip: "::1" }, false, "RULER CIDR"],
   ["exact IP value compares as address", { ip: ["::1"] }, { ip: "0:0:0:0:0:0:0:1" }, true, "RULER ipToRangeIfPossible"],
   ["exact IPv4 value", { ip: ["10.0.0.1"] }, { ip: "10.0.0.1" }, true, "RULER"],
+  // event-ruler's IP ranges are hex-digit ranges read digit by digit (CIDR, ByteMachine):
+  // a value matches once its digits are strictly inside, or equal a bound over its length,
+  // and a number's own text is tried too unless the field has numeric patterns. All
+  // checked against event-ruler 2.0.1 (912 random cases agree).
+  ["cidr clears the host bits", { ip: [{ cidr: "10.0.0.5/24" }] }, { ip: "10.0.0.1" }, true, "RULER CIDR.computeBottomBytes"],
+  ["cidr /0 matches the number 10 (digits 1, 0 inside 00000000-FFFFFFFF)", { ip: [{ cidr: "0.0.0.0/0" }] }, { ip: 10 }, true, "RULER ByteMachine.transitionOn"],
+  ["cidr /0 does not match the number 0 (needs more digits)", { ip: [{ cidr: "0.0.0.0/0" }] }, { ip: 0 }, false, "RULER"],
+  ["cidr /0 does not match 0.5 or -1", { ip: [{ cidr: "0.0.0.0/0" }] }, { ip: -1 }, false, "RULER"],
+  ["cidr 16.0.0.0/4 matches the number 12", { ip: [{ cidr: "16.0.0.0/4" }] }, { ip: 12 }, true, "RULER"],
+  ["cidr 16.0.0.0/4 does not match 10", { ip: [{ cidr: "16.0.0.0/4" }] }, { ip: 10 }, false, "RULER"],
+  ["cidr vs the number 10 in a text event", '{"ip":[{"cidr":"0.0.0.0/0"}]}', '{"ip":10}', true, "RULER"],
+  ["cidr never matches booleans", { ip: [{ cidr: "0.0.0.0/0" }] }, { ip: false }, false, "RULER (f is not an upper-case hex digit)"],
+  ["cidr never matches null", { ip: [{ cidr: "0.0.0.0/0" }] }, { ip: null }, false, "RULER"],
+  ["cidr never matches an object", { ip: [{ cidr: "0.0.0.0/0" }] }, { ip: { a: "10.0.0.1" } }, false, "RULER (no leaf at ip)"],
+  ["cidr: any element of an array", { ip: [{ cidr: "10.0.0.0/8" }] }, { ip: [true, 5, "10.1.2.3"] }, true, "RULER"],
+  ["cidr: a number is not tried when the field has a numeric pattern", { ip: [{ cidr: "0.0.0.0/0" }, { numeric: ["<", 0] }] }, { ip: 10 }, false, "RULER (hasNumeric)"],
+  ["cidr: nor when an exact number shares the machine through $or", { $or: [{ ip: [{ cidr: "0.0.0.0/0" }] }, { ip: [12] }] }, { ip: 5 }, false, "RULER (one machine for ip)"],
+  ["cidr: an IPv6 address in an IPv4 block (first 8 digits)", { ip: [{ cidr: "10.0.0.0/8" }] }, { ip: "a00::1" }, true, "RULER"],
+  ["cidr: an IPv4 address in ::/0", { ip: [{ cidr: "::/0" }] }, { ip: "1.2.3.4" }, true, "RULER"],
+  ["cidr: 0.0.0.0 is not in ::/0 (8 digits equal the bound, 32 needed)", { ip: [{ cidr: "::/0" }] }, { ip: "0.0.0.0" }, false, "RULER"],
+  ["exact IP value matches a number with the same digits", { ip: ["16.0.0.1"] }, { ip: 10000001 }, true, "RULER ipToRangeIfPossible"],
+  ["exact IP value matches an IPv6 address starting alike", { ip: ["10.0.0.1"] }, { ip: "a00:1::" }, true, "RULER"],
   // exists
   ["exists true", { detail: { "c-count": [{ exists: true }] } }, ec2, true, "RULER README"],
   ["exists false on missing", { detail: { nope: [{ exists: false }] } }, ec2, true, "RULER README"],

@@ -46,10 +46,14 @@ describe("IP addresses", () => {
     expect(parseIp("hello")).toBeUndefined();
   });
 
-  it("builds CIDR ranges from the address as written", () => {
+  it("builds CIDR ranges from the address's block (host bits cleared, as event-ruler 2.0.1 does)", () => {
     const r = parseCidr("10.0.0.0/24");
     expect(Array.from(r.low)).toEqual([10, 0, 0, 0]);
     expect(Array.from(r.high)).toEqual([10, 0, 0, 255]);
+    const h = parseCidr("10.0.0.5/24");
+    expect(Array.from(h.low)).toEqual([10, 0, 0, 0]);
+    expect(Array.from(h.high)).toEqual([10, 0, 0, 255]);
+    expect(Array.from(parseCidr("10.1.2.3/12").low)).toEqual([10, 0, 0, 0]);
     expect(() => parseCidr("10.0.0.0/32")).toThrow(/< 32/);
   });
 });
