@@ -9,7 +9,7 @@ import { InvalidPatternError, jsonPath } from "./errors.js";
 import { addressRange, looksLikeIp, parseCidr, parseIp, type IpRange } from "./ip.js";
 import { JsonSyntaxError, MAX_DEPTH, parseJson, RawNumber } from "./json.js";
 import { isComparableNumber } from "./number.js";
-import { parseWildcard, type Wildcard } from "./wildcard.js";
+import { parseWildcard, wildcardComplexity, type Wildcard } from "./wildcard.js";
 
 /** One alternative for a field's value. */
 export type Matcher =
@@ -52,6 +52,19 @@ export interface SubRule {
 
 /** At most this many sub-rules after expanding `$or` (EventBridge's limit). */
 export const MAX_COMBINATIONS = 1000;
+
+/**
+ * The highest wildcard complexity (see wildcardComplexity) EventBridge accepts for one
+ * field's matcher. event-ruler leaves the limit to its caller; EventBridge's is not
+ * documented. 10 is what the public record supports: EventBridge accepted three values
+ * "*:stack/NAME/*" on one field (complexity 9) and rejected four (12) with the message
+ * below (vals-ai/Valkyrie#278), and emulators that follow the service use 10.
+ */
+export const MAX_WILDCARD_COMPLEXITY = 10;
+
+/** EventBridge's reason for a pattern over MAX_WILDCARD_COMPLEXITY. */
+export const TOO_COMPLEX =
+  "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character";
 
 /** Field names that cannot be used inside `$or` (event-ruler's reserved words). */
 const RESERVED_IN_OR = new Set([
@@ -101,16 +114,19 @@ export function readPattern(pattern: unknown): unknown {
 export function compileSubRules(pattern: unknown): SubRule[] {
   const root = readPattern(pattern);
   if (!isPlainObject(root)) throw new InvalidPatternError("$", `an event pattern must be a JSON object, not ${describeType(root)}`);
+  let rules: SubRule[];
   try {
-    return compileRoot(root, true);
+    rules = compileRoot(root, true);
   } catch (error) {
     if (!(error instanceof InvalidPatternError) || !hasOrKey(root, 0)) throw error;
     try {
-      return compileRoot(root, false);
+      rules = compileRoot(root, false);
     } catch {
       throw error;
     }
   }
+  checkWildcardComplexity(rules);
+  return rules;
 }
 
 /** Whether "$or" is the or-operator in the pattern being compiled (see compileSubRules). */
@@ -147,22 +163,56 @@ function matcherKey(m: Matcher): string {
  * ip and cidr alternative's `numeric` for the sub-rules given (one pattern, or a RuleSet).
  */
 export function markNumericMachines(rules: readonly SubRule[]): void {
-  const numeric = new Map<string, boolean>();
-  const machineKeys = rules.map((rule) => {
+  const keys = machineKeys(rules);
+  const numeric = new Set<string>();
+  rules.forEach((rule, r) => rule.fields.forEach((field, f) => field.matchers.some(isNumericMatcher) && numeric.add(keys[r]![f]!)));
+  rules.forEach((rule, r) => {
+    rule.fields.forEach((field, f) => {
+      const has = numeric.has(keys[r]![f]!);
+      for (const m of field.matchers) if (m.kind === "ip" || m.kind === "cidr") m.numeric = has;
+    });
+  });
+}
+
+/**
+ * For each field of each sub-rule, a key naming the event-ruler value machine it is
+ * compiled into: the fields before it in key order, with their alternatives, and its key.
+ */
+function machineKeys(rules: readonly SubRule[]): string[][] {
+  return rules.map((rule) => {
     let path = "";
     return rule.fields.map((field) => {
       const key = `${path}\u0000${field.key}`;
-      if (field.matchers.some(isNumericMatcher)) numeric.set(key, true);
       path = `${key}\u0001${field.absent}\u0001${field.matchers.map(matcherKey).join("\u0002")}`;
       return key;
     });
   });
+}
+
+/** Rejects, as EventBridge does, a field whose wildcards make its matcher too complex. */
+function checkWildcardComplexity(rules: readonly SubRule[]): void {
+  const keys = machineKeys(rules);
+  const machines = new Map<string, { path: string; patterns: string[][] }>();
   rules.forEach((rule, r) => {
     rule.fields.forEach((field, f) => {
-      const has = numeric.get(machineKeys[r]![f]!) === true;
-      for (const m of field.matchers) if (m.kind === "ip" || m.kind === "cidr") m.numeric = has;
+      // One pattern per wildcard value, and one per anything-but wildcard list.
+      const patterns: string[][] = [];
+      for (const m of field.matchers) {
+        if (m.kind === "wildcard") patterns.push([m.value]);
+        else if (m.kind === "anything-but-wildcard") patterns.push(m.values);
+      }
+      if (patterns.length === 0) return;
+      const key = keys[r]![f]!;
+      const machine = machines.get(key);
+      if (machine) machine.patterns.push(...patterns);
+      else machines.set(key, { path: field.path, patterns });
     });
   });
+  for (const { path, patterns } of machines.values()) {
+    // The same pattern twice is one pattern in event-ruler (wildcard and anything-but apart).
+    const unique = [...new Map(patterns.map((p) => [JSON.stringify(p), p])).values()];
+    if (wildcardComplexity(unique, MAX_WILDCARD_COMPLEXITY) > MAX_WILDCARD_COMPLEXITY) throw new InvalidPatternError(path, TOO_COMPLEX);
+  }
 }
 
 function hasOrKey(value: unknown, depth: number): boolean {

@@ -130,10 +130,45 @@ describe("validatePattern rejects what EventBridge rejects", () => {
     expect(matchesPattern(wide, { a: "v99999" })).toBe(true);
   });
 
-  it("does not hang on a wildcard built to backtrack", () => {
-    const pattern = { s: [{ wildcard: `${"a*".repeat(30)}b` }] };
+  it("does not hang on a wildcard built to backtrack (which EventBridge rejects as too complex anyway)", async () => {
+    const { matchWildcard, parseWildcard } = await import("../../src/pattern/wildcard.js");
+    const source = `${"a*".repeat(30)}b`;
+    expect(() => validatePattern({ s: [{ wildcard: source }] })).toThrow(/Rule is too complex/);
     const started = Date.now();
-    expect(matchesPattern(pattern, { s: "a".repeat(20_000) })).toBe(false);
+    expect(matchWildcard(parseWildcard(source), "a".repeat(20_000))).toBe(false);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("wildcard complexity (event-ruler's MachineComplexityEvaluator; EventBridge rejects above 10)", () => {
+  // [pattern, the field's patterns (each a list of values), score from event-ruler 2.0.1's evaluator]
+  const cases: [object, string[][], number][] = [
+    [{ a: [{ wildcard: "*" }] }, [["*"]], 2],
+    [{ a: [{ wildcard: "*ab" }] }, [["*ab"]], 2],
+    [{ a: [{ wildcard: "a*b*c*d*e*f" }] }, [["a*b*c*d*e*f"]], 6],
+    [{ a: [{ wildcard: "*a*a*a*" }] }, [["*a*a*a*"]], 7],
+    [{ a: [{ wildcard: "*:*:*:*:*" }] }, [["*:*:*:*:*"]], 9],
+    [{ a: [{ wildcard: "*a*a*a*a*" }] }, [["*a*a*a*a*"]], 9],
+    [{ a: [{ wildcard: "*a*a*a*a*a*" }] }, [["*a*a*a*a*a*"]], 11],
+    [{ a: [{ wildcard: "*:stack/A/*" }, { wildcard: "*:stack/B/*" }, { wildcard: "*:stack/C/*" }] }, [["*:stack/A/*"], ["*:stack/B/*"], ["*:stack/C/*"]], 9],
+    [{ a: [{ wildcard: "*:stack/A/*" }, { wildcard: "*:stack/B/*" }, { wildcard: "*:stack/C/*" }, { wildcard: "*:stack/D/*" }] }, [["*:stack/A/*"], ["*:stack/B/*"], ["*:stack/C/*"], ["*:stack/D/*"]], 12],
+    // an anything-but list is one pattern: its values share the states before their first star
+    [{ a: [{ "anything-but": { wildcard: ["*a*a*", "*b*b*"] } }] }, [["*a*a*", "*b*b*"]], 7],
+    [{ a: [{ "anything-but": { wildcard: ["*a*a*", "*b*b*", "*c*"] } }] }, [["*a*a*", "*b*b*", "*c*"]], 8],
+    [{ a: [{ "anything-but": { wildcard: ["*a*a*a*", "*b*b*b*"] } }] }, [["*a*a*a*", "*b*b*b*"]], 10],
+    [{ a: [{ wildcard: "*a*a*a*" }, { "anything-but": { wildcard: ["*b*b*"] } }] }, [["*a*a*a*"], ["*b*b*"]], 10],
+    [{ a: [{ wildcard: "*a*a*" }, { wildcard: "*b*b*" }, { wildcard: "*c*" }] }, [["*a*a*"], ["*b*b*"], ["*c*"]], 11],
+    // each field has its own matcher; $or branches reaching a field the same way share one
+    [{ a: [{ wildcard: "*a*a*a*" }], b: [{ wildcard: "*a*a*a*" }] }, [["*a*a*a*"]], 7],
+    [{ $or: [{ a: [{ wildcard: "*a*a*" }] }, { a: [{ wildcard: "*b*b*" }, { wildcard: "*c*" }] }] }, [["*a*a*"], ["*b*b*"], ["*c*"]], 11],
+  ];
+  it.each(cases)("%j: %j scores %i", async (pattern, patterns, score) => {
+    const { wildcardComplexity } = await import("../../src/pattern/wildcard.js");
+    expect(wildcardComplexity(patterns, 1000)).toBe(score);
+    if (score <= 10) expect(() => validatePattern(pattern)).not.toThrow();
+    else {
+      expect(() => validatePattern(pattern)).toThrow(InvalidPatternError);
+      expect(() => validatePattern(pattern)).toThrow(/^\$\S*: Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character$/);
+    }
   });
 });
