@@ -29,10 +29,19 @@ export interface PlanNode {
   seenIn: number;
   /** Some key here holds a control character (which JSON text must escape). */
   controlKeys: boolean;
+  /** Bit n set when a key here has length n (bit 31: 31 or more), to pass over other keys at once. */
+  lengths: number;
+  /** Some child has children, so an event key with dots could walk to a field from here. */
+  deep: boolean;
 }
 
 function newNode(): PlanNode {
-  return { children: new Map(), keys: [], nodes: [], field: -1, seenIn: 0, controlKeys: false };
+  return { children: new Map(), keys: [], nodes: [], field: -1, seenIn: 0, controlKeys: false, lengths: 0, deep: false };
+}
+
+/** The bit of a key length in PlanNode.lengths. */
+export function lengthBit(length: number): number {
+  return 1 << Math.min(length, 31);
 }
 
 /** Java's `name.split("\\.")`: like JavaScript's split, without the trailing empty strings. */
@@ -72,12 +81,19 @@ export class FieldPlan {
         node.children.set(step, next);
         node.keys.push(step);
         node.nodes.push(next);
+        node.lengths |= lengthBit(step.length);
         if (/[\u0000-\u001f]/.test(step)) node.controlKeys = true;
       }
       node = next;
     }
     node.field = id;
+    this.markDeep(this.root);
     return id;
+  }
+
+  private markDeep(node: PlanNode): void {
+    node.deep = node.nodes.some((child) => child.nodes.length > 0);
+    for (const child of node.nodes) this.markDeep(child);
   }
 
   /** Field id of a key, or -1. */

@@ -14,7 +14,7 @@ import { InvalidEventError } from "./errors.js";
 import { ValueKind, isObjectNode, leafOf, readEvent, type FlatValue } from "./flatten.js";
 import { MAX_DEPTH, numberFromLiteral } from "./json.js";
 import { isExactDoubleLiteral } from "./number.js";
-import type { FieldPlan, PlanNode } from "./plan.js";
+import { lengthBit, type FieldPlan, type PlanNode } from "./plan.js";
 
 /** The values of an absent field (never added to). */
 const NONE: FlatValue[] = [];
@@ -318,16 +318,19 @@ function skipArray(t: string, pos: number, depth: number): number {
 function keyNode(t: string, node: PlanNode, start: number, end: number): PlanNode | null | undefined {
   const length = end - start;
   const keys = node.keys;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    if (key.length !== length || !t.startsWith(key, start)) continue;
-    // An empty key is skipped unless some rule uses an empty step (see plan.ts).
-    if (length === 0 && !values.plan.steps.has("")) return null;
-    // A raw control character is invalid JSON: only possible when the plan's key has one.
-    if (node.controlKeys) return undefined;
-    return node.nodes[i]!;
+  if ((node.lengths & lengthBit(length)) !== 0) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key.length !== length || !t.startsWith(key, start)) continue;
+      // An empty key is skipped unless some rule uses an empty step (see plan.ts).
+      if (length === 0 && !values.plan.steps.has("")) return null;
+      // A raw control character is invalid JSON: only possible when the plan's key has one.
+      if (node.controlKeys) return undefined;
+      return node.nodes[i]!;
+    }
   }
   // A key with dots may walk several steps: rare, left to the full reader when on the plan.
+  if (!node.deep) return null;
   if (nextDot < start) {
     nextDot = t.indexOf(".", start);
     if (nextDot < 0) nextDot = t.length;
