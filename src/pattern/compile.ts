@@ -163,6 +163,7 @@ function matcherKey(m: Matcher): string {
  * ip and cidr alternative's `numeric` for the sub-rules given (one pattern, or a RuleSet).
  */
 export function markNumericMachines(rules: readonly SubRule[]): void {
+  if (!rules.some((rule) => rule.fields.some((field) => field.matchers.some((m) => m.kind === "ip" || m.kind === "cidr")))) return;
   const keys = machineKeys(rules);
   const numeric = new Set<string>();
   rules.forEach((rule, r) => rule.fields.forEach((field, f) => field.matchers.some(isNumericMatcher) && numeric.add(keys[r]![f]!)));
@@ -191,6 +192,7 @@ function machineKeys(rules: readonly SubRule[]): string[][] {
 
 /** Rejects, as EventBridge does, a field whose wildcards make its matcher too complex. */
 function checkWildcardComplexity(rules: readonly SubRule[]): void {
+  if (!rules.some((rule) => rule.fields.some((field) => field.matchers.some((m) => m.kind === "wildcard" || m.kind === "anything-but-wildcard")))) return;
   const keys = machineKeys(rules);
   const machines = new Map<string, { path: string; patterns: string[][] }>();
   rules.forEach((rule, r) => {

@@ -3,6 +3,12 @@
  * of their most selective field (or pair of fields), so an event is checked only against
  * the rules that can possibly match it, plus the few rules that have no exact-valued field.
  * All rules share one field plan, so the event is read once, only where some rule looks.
+ *
+ * A RuleSet answers as one event-ruler Machine holding all its rules. In two corners that
+ * differs from each pattern alone, as it does in event-ruler: an event key that is a step
+ * only another rule uses is read (GenericMachine.isFieldStepUsed, see plan.ts), and a
+ * number is not tried against an IP range when another rule reaching the field the same
+ * way has a numeric pattern (see markNumericMachines).
  */
 import { compileSubRules, markNumericMachines, type CompiledField, type SubRule } from "./compile.js";
 import { ValueKind, type FlatValue } from "./flatten.js";

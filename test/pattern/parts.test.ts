@@ -132,8 +132,12 @@ describe("event text scanner", () => {
 });
 
 describe("duplicate keys in event text", () => {
-  // The last value wins in every reader: the scanner, parseJson and JSON.parse (and
-  // event-ruler's tree reader, rulesForJSONEvent(JsonNode)), so text and object agree.
+  // The last value wins in every reader: the scanner, parseJson and JSON.parse, so text and
+  // object agree. So does event-ruler's tree reader, rulesForJSONEvent(JsonNode), and
+  // EventBridge's docs for patterns ("if multiple patterns are specified for the same JSON
+  // field, EventBridge only uses the last one", eb-create-pattern). event-ruler's streaming
+  // rulesForJSONEvent(String) instead keeps every value and merges repeated objects (2.0.1:
+  // {"a":["2"]} matches {"a": "2", "a": "1"}); no object can hold that, so it is not followed.
   const cases: [pattern: object, text: string, expected: boolean][] = [
     [{ a: ["1"] }, '{"a": "2", "a": "1"}', true],
     [{ a: ["2"] }, '{"a": "2", "a": "1"}', false],
