@@ -116,6 +116,17 @@ export function normalizeEvent(input: unknown, context?: EventContext): Normaliz
   return { form: "event", event, entry };
 }
 
+/** The fields TestEventPattern requires of an event (API_TestEventPattern), in that order. */
+export const ENVELOPE_FIELDS = ["id", "account", "source", "time", "region", "resources", "detail-type"] as const;
+
+/**
+ * The envelope fields TestEventPattern requires that the event lacks (an empty list when
+ * it has them all). A field holding `undefined` counts as absent, as JSON would drop it.
+ */
+export function missingEnvelopeFields(event: Record<string, unknown>): string[] {
+  return ENVELOPE_FIELDS.filter((field) => !Object.prototype.hasOwnProperty.call(event, field) || event[field] === undefined);
+}
+
 function entryOf(input: Record<string, unknown>): PutEventsEntry {
   const entry: PutEventsEntry = {};
   if (input.Source !== undefined) entry.Source = input.Source as string;

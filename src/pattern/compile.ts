@@ -6,9 +6,10 @@
  */
 import { equalsIgnoreCaseRegExp, prefixIgnoreCaseRegExp, suffixIgnoreCaseRegExp } from "./casefold.js";
 import { InvalidPatternError, jsonPath } from "./errors.js";
-import { looksLikeIp, parseCidr, parseIp, type IpRange } from "./ip.js";
+import { addressRange, looksLikeIp, parseCidr, parseIp, type IpRange } from "./ip.js";
 import { JsonSyntaxError, MAX_DEPTH, parseJson, RawNumber } from "./json.js";
-import { parseWildcard, type Wildcard } from "./wildcard.js";
+import { isComparableNumber } from "./number.js";
+import { parseWildcard, wildcardComplexity, type Wildcard } from "./wildcard.js";
 
 /** One alternative for a field's value. */
 export type Matcher =
@@ -16,7 +17,7 @@ export type Matcher =
   | { kind: "number"; value: number; text: string }
   | { kind: "raw-number"; text: string }
   | { kind: "literal"; value: "true" | "false" | "null" }
-  | { kind: "ip"; text: string; range: IpRange }
+  | { kind: "ip"; text: string; range: IpRange; numeric: boolean }
   | { kind: "prefix"; value: string; quoted: boolean }
   | { kind: "suffix"; value: string; quoted: boolean }
   | { kind: "prefix-ignore-case"; value: string; re: RegExp }
@@ -29,12 +30,14 @@ export type Matcher =
   | { kind: "anything-but-suffix"; values: string[] }
   | { kind: "anything-but-wildcard"; values: string[]; wildcards: Wildcard[] }
   | { kind: "numeric"; low: number; lowOpen: boolean; high: number; highOpen: boolean; display: unknown[] }
-  | { kind: "cidr"; text: string; range: IpRange }
+  | { kind: "cidr"; text: string; range: IpRange; numeric: boolean }
   | { kind: "exists" };
 
 /** One field of a sub-rule: the flattened key ("detail.status") and its alternatives. */
 export interface CompiledField {
   key: string;
+  /** The field's id in the plan of the matcher that holds the rule (FieldPlan); -1 before. */
+  id: number;
   /** JSON path of the field in the pattern, for messages. */
   path: string;
   matchers: Matcher[];
@@ -49,6 +52,19 @@ export interface SubRule {
 
 /** At most this many sub-rules after expanding `$or` (EventBridge's limit). */
 export const MAX_COMBINATIONS = 1000;
+
+/**
+ * The highest wildcard complexity (see wildcardComplexity) EventBridge accepts for one
+ * field's matcher. event-ruler leaves the limit to its caller; EventBridge's is not
+ * documented. 10 is what the public record supports: EventBridge accepted three values
+ * "*:stack/NAME/*" on one field (complexity 9) and rejected four (12) with the message
+ * below (vals-ai/Valkyrie#278), and emulators that follow the service use 10.
+ */
+export const MAX_WILDCARD_COMPLEXITY = 10;
+
+/** EventBridge's reason for a pattern over MAX_WILDCARD_COMPLEXITY. */
+export const TOO_COMPLEX =
+  "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character";
 
 /** Field names that cannot be used inside `$or` (event-ruler's reserved words). */
 const RESERVED_IN_OR = new Set([
@@ -84,15 +100,128 @@ export function readPattern(pattern: unknown): unknown {
   }
 }
 
-/** Compiles a pattern (object or JSON text) into sub-rules, or throws InvalidPatternError. */
+/**
+ * Compiles a pattern (object or JSON text) into sub-rules, or throws InvalidPatternError.
+ *
+ * "$or" is the or-operator; a pattern that is invalid read that way is read once more with
+ * "$or" as an ordinary field name, everywhere in it, as event-ruler does for rules written
+ * before the operator existed (GenericMachine.addRule falls back from JsonRuleCompiler to
+ * RuleCompiler; README "The backward compatibility of using $or as field name"): so
+ * `{"$or": {"a": ["1"]}}` is the field "$or.a" and `{"$or": [{"prefix": "a"}, {"suffix": "b"}]}`
+ * the field "$or" with two alternatives. When both readings fail, the error is the
+ * operator reading's, which says what is wrong with the $or.
+ */
 export function compileSubRules(pattern: unknown): SubRule[] {
   const root = readPattern(pattern);
   if (!isPlainObject(root)) throw new InvalidPatternError("$", `an event pattern must be a JSON object, not ${describeType(root)}`);
+  let rules: SubRule[];
+  try {
+    rules = compileRoot(root, true);
+  } catch (error) {
+    if (!(error instanceof InvalidPatternError) || !hasOrKey(root, 0)) throw error;
+    try {
+      rules = compileRoot(root, false);
+    } catch {
+      throw error;
+    }
+  }
+  checkWildcardComplexity(rules);
+  return rules;
+}
+
+/** Whether "$or" is the or-operator in the pattern being compiled (see compileSubRules). */
+let orOperator = true;
+
+function compileRoot(root: Record<string, unknown>, withOr: boolean): SubRule[] {
   const rules: RuleMap[] = [];
-  parseObject(root, [], "", rules, false, 0);
-  return rules.map((rule) => ({
+  orOperator = withOr;
+  try {
+    parseObject(root, [], "", rules, false, 0);
+  } finally {
+    orOperator = true;
+  }
+  const subRules = rules.map((rule) => ({
     fields: [...rule.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   }));
+  markNumericMachines(subRules);
+  return subRules;
+}
+
+function isNumericMatcher(m: Matcher): boolean {
+  return m.kind === "number" || m.kind === "numeric" || (m.kind === "anything-but" && m.numbers.length > 0);
+}
+
+function matcherKey(m: Matcher): string {
+  return JSON.stringify(m, (k, v: unknown) => (v instanceof RegExp || v instanceof Uint8Array || k === "wildcard" || k === "wildcards" ? undefined : v instanceof Set ? [...v] : v));
+}
+
+/**
+ * event-ruler reads a number as a number, and never as text an IP range could match, when
+ * the field's value machine holds numeric patterns (ByteMachine.transitionOn, hasNumeric).
+ * Sub-rules share that machine where they reach the field the same way: the same fields
+ * before it, in key order, with the same alternatives (a Machine's name states). Sets each
+ * ip and cidr alternative's `numeric` for the sub-rules given (one pattern, or a RuleSet).
+ */
+export function markNumericMachines(rules: readonly SubRule[]): void {
+  if (!rules.some((rule) => rule.fields.some((field) => field.matchers.some((m) => m.kind === "ip" || m.kind === "cidr")))) return;
+  const keys = machineKeys(rules);
+  const numeric = new Set<string>();
+  rules.forEach((rule, r) => rule.fields.forEach((field, f) => field.matchers.some(isNumericMatcher) && numeric.add(keys[r]![f]!)));
+  rules.forEach((rule, r) => {
+    rule.fields.forEach((field, f) => {
+      const has = numeric.has(keys[r]![f]!);
+      for (const m of field.matchers) if (m.kind === "ip" || m.kind === "cidr") m.numeric = has;
+    });
+  });
+}
+
+/**
+ * For each field of each sub-rule, a key naming the event-ruler value machine it is
+ * compiled into: the fields before it in key order, with their alternatives, and its key.
+ */
+function machineKeys(rules: readonly SubRule[]): string[][] {
+  return rules.map((rule) => {
+    let path = "";
+    return rule.fields.map((field) => {
+      const key = `${path}\u0000${field.key}`;
+      path = `${key}\u0001${field.absent}\u0001${field.matchers.map(matcherKey).join("\u0002")}`;
+      return key;
+    });
+  });
+}
+
+/** Rejects, as EventBridge does, a field whose wildcards make its matcher too complex. */
+function checkWildcardComplexity(rules: readonly SubRule[]): void {
+  if (!rules.some((rule) => rule.fields.some((field) => field.matchers.some((m) => m.kind === "wildcard" || m.kind === "anything-but-wildcard")))) return;
+  const keys = machineKeys(rules);
+  const machines = new Map<string, { path: string; patterns: string[][] }>();
+  rules.forEach((rule, r) => {
+    rule.fields.forEach((field, f) => {
+      // One pattern per wildcard value, and one per anything-but wildcard list.
+      const patterns: string[][] = [];
+      for (const m of field.matchers) {
+        if (m.kind === "wildcard") patterns.push([m.value]);
+        else if (m.kind === "anything-but-wildcard") patterns.push(m.values);
+      }
+      if (patterns.length === 0) return;
+      const key = keys[r]![f]!;
+      const machine = machines.get(key);
+      if (machine) machine.patterns.push(...patterns);
+      else machines.set(key, { path: field.path, patterns });
+    });
+  });
+  for (const { path, patterns } of machines.values()) {
+    // The same pattern twice is one pattern in event-ruler (wildcard and anything-but apart).
+    const unique = [...new Map(patterns.map((p) => [JSON.stringify(p), p])).values()];
+    if (wildcardComplexity(unique, MAX_WILDCARD_COMPLEXITY) > MAX_WILDCARD_COMPLEXITY) throw new InvalidPatternError(path, TOO_COMPLEX);
+  }
+}
+
+function hasOrKey(value: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) return value.some((item) => hasOrKey(item, depth + 1));
+  if (!isPlainObject(value)) return false;
+  return Object.keys(value).some((key) => key === "$or" || hasOrKey(value[key], depth + 1));
 }
 
 function parseObject(obj: Record<string, unknown>, segs: Segs, prefix: string, rules: RuleMap[], inOr: boolean, depth: number): void {
@@ -102,7 +231,7 @@ function parseObject(obj: Record<string, unknown>, segs: Segs, prefix: string, r
   for (const key of keys) {
     const value = obj[key];
     const here = [...segs, key];
-    if (key === "$or") {
+    if (key === "$or" && orOperator) {
       parseOr(value, here, prefix, rules, depth);
       continue;
     }
@@ -146,12 +275,14 @@ function writeField(values: unknown[], segs: Segs, name: string, rules: RuleMap[
     const here = [...segs, index];
     if (typeof value === "string") {
       const range = looksLikeIp(value) ? parseIp(value) : undefined;
-      matchers.push(range ? { kind: "ip", text: value, range: { low: range, high: range } } : { kind: "string", value });
+      matchers.push(range ? { kind: "ip", text: value, range: addressRange(range), numeric: false } : { kind: "string", value });
     } else if (typeof value === "number") {
       if (!Number.isFinite(value)) throw new InvalidPatternError(jsonPath(here), "a value must be a string, a number, true, false or null");
-      matchers.push({ kind: "number", value, text: JSON.stringify(value) });
+      // A number event-ruler cannot compare (5e-324, written as JSON) matches by its text, as in a text pattern.
+      const text = JSON.stringify(value);
+      matchers.push(isComparableNumber(value) ? { kind: "number", value, text } : { kind: "raw-number", text });
     } else if (value instanceof RawNumber) {
-      matchers.push({ kind: "raw-number", text: value.text });
+      matchers.push(value.comparable ? { kind: "number", value: Number(value.text), text: value.text } : { kind: "raw-number", text: value.text });
     } else if (value === true || value === false || value === null) {
       matchers.push({ kind: "literal", value: String(value) as "true" | "false" | "null" });
     } else if (isPlainObject(value)) {
@@ -164,7 +295,7 @@ function writeField(values: unknown[], segs: Segs, name: string, rules: RuleMap[
   });
   if (rules.length === 0) rules.push(new Map());
   // A field named twice (through $or or duplicate keys) keeps the last definition, as EventBridge does.
-  for (const rule of rules) rule.set(name, { key: name, path: jsonPath(segs), matchers, absent });
+  for (const rule of rules) rule.set(name, { key: name, id: -1, path: jsonPath(segs), matchers, absent });
 }
 
 function onlyKey(obj: Record<string, unknown>, segs: Segs): string {
@@ -181,10 +312,14 @@ function needString(value: unknown, segs: Segs, what: string): string {
 
 function exactNumber(value: unknown, segs: Segs, what: string): number {
   if (value instanceof RawNumber) {
+    if (value.comparable) return Number(value.text);
     throw new InvalidPatternError(jsonPath(segs), `${value.text} cannot be compared: it is not exactly representable as a double`);
   }
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new InvalidPatternError(jsonPath(segs), `${what} must be a number, not ${describeType(value)}`);
+  }
+  if (!isComparableNumber(value)) {
+    throw new InvalidPatternError(jsonPath(segs), `${JSON.stringify(value)} cannot be compared: it is not exactly representable as a double`);
   }
   return value;
 }
@@ -226,7 +361,7 @@ function parseOperator(obj: Record<string, unknown>, segs: Segs): Matcher | "abs
     case "cidr": {
       const text = needString(value, here, "cidr");
       try {
-        return { kind: "cidr", text, range: parseCidr(text) };
+        return { kind: "cidr", text, range: parseCidr(text), numeric: false };
       } catch (error) {
         throw new InvalidPatternError(jsonPath(here), (error as Error).message);
       }

@@ -6,7 +6,8 @@
 import type { CompiledField, SubRule } from "./compile.js";
 import { describeField, describeValue } from "./describe.js";
 import { ValueKind, type FlatEvent, type FlatValue } from "./flatten.js";
-import { fieldAccepts, matchSubRule } from "./match.js";
+import { fieldAccepts, matchSubRule, membersOf } from "./match.js";
+import type { FieldPlan } from "./plan.js";
 
 /** One field that did not match. */
 export interface FieldMismatch {
@@ -33,13 +34,19 @@ export interface MatchExplanation {
   closestAlternative?: { index: number; of: number };
 }
 
-/** Explains a (non-)match of compiled sub-rules against a fully flattened event. */
-export function explainSubRules(rules: readonly SubRule[], event: FlatEvent): MatchExplanation {
-  for (const rule of rules) if (matchSubRule(rule, event)) return { matches: true, mismatches: [] };
+/**
+ * Explains a (non-)match of sub-rules whose field ids are those of `plan`. `event` is the
+ * event as the matcher reads it (flattenEvent with the plan), `full` every field of it,
+ * for hints about fields the pattern does not name.
+ */
+export function explainSubRules(rules: readonly SubRule[], plan: FieldPlan, event: FlatEvent, full: FlatEvent): MatchExplanation {
+  const values = plan.keys.map((key) => event.fields.get(key) ?? []);
+  const members = membersOf(values);
+  for (const rule of rules) if (matchSubRule(rule, values, members)) return { matches: true, mismatches: [] };
   let best: FieldMismatch[] | undefined;
   let bestIndex = 0;
   rules.forEach((rule, index) => {
-    const mismatches = explainSubRule(rule, event);
+    const mismatches = explainSubRule(rule, event, full);
     if (best === undefined || mismatches.length < best.length) {
       best = mismatches;
       bestIndex = index;
@@ -50,14 +57,14 @@ export function explainSubRules(rules: readonly SubRule[], event: FlatEvent): Ma
   return result;
 }
 
-function explainSubRule(rule: SubRule, event: FlatEvent): FieldMismatch[] {
+function explainSubRule(rule: SubRule, event: FlatEvent, full: FlatEvent): FieldMismatch[] {
   const out: FieldMismatch[] = [];
   for (const field of rule.fields) {
     const values = event.fields.get(field.key);
     if (values === undefined) {
-      if (!field.absent) out.push(mismatch(field, undefined, event));
+      if (!field.absent) out.push(mismatch(field, undefined, full));
     } else if (!values.some((v) => fieldAccepts(field, v))) {
-      out.push(mismatch(field, values, event));
+      out.push(mismatch(field, values, full));
     }
   }
   if (out.length === 0) {

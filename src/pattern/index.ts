@@ -5,8 +5,10 @@
 import { compileSubRules, type SubRule } from "./compile.js";
 import { InvalidEventError } from "./errors.js";
 import { explainSubRules, type MatchExplanation } from "./explain.js";
-import { flattenForMatching } from "./flatten.js";
+import { flattenEvent } from "./flatten.js";
 import { matchSubRules } from "./match.js";
+import { planRules, type FieldPlan } from "./plan.js";
+import { EventValues, readEventValues } from "./scan.js";
 
 export { InvalidPatternError, InvalidEventError } from "./errors.js";
 export type { FieldMismatch, MatchExplanation } from "./explain.js";
@@ -26,19 +28,21 @@ export interface CompiledPattern {
 
 class Compiled implements CompiledPattern {
   readonly fields: readonly string[];
-  private readonly wanted: Set<string>;
+  private readonly plan: FieldPlan;
+  private readonly values: EventValues;
   constructor(private readonly rules: SubRule[]) {
-    const keys = new Set<string>();
-    for (const rule of rules) for (const f of rule.fields) keys.add(f.key);
-    this.fields = [...keys].sort();
-    this.wanted = new Set([...keys].flatMap((k) => k.split(".")));
+    this.plan = planRules(rules);
+    this.values = new EventValues(this.plan);
+    this.fields = [...this.plan.keys].sort();
   }
   matches(event: object | string): boolean {
-    return matchSubRules(this.rules, flattenForMatching(event, this.wanted));
+    const values = this.values;
+    readEventValues(event, values);
+    return matchSubRules(this.rules, values.values, values.members);
   }
   explain(event: object | string): MatchExplanation {
-    // The same reading as matches(), without pruning: hints look at every field.
-    return explainSubRules(this.rules, flattenForMatching(event, undefined));
+    // The event as matches() reads it, and in full for hints about other fields.
+    return explainSubRules(this.rules, this.plan, flattenEvent(event, this.plan), flattenEvent(event));
   }
 }
 

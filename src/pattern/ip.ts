@@ -61,10 +61,59 @@ function parseIpv6(text: string): Uint8Array | undefined {
   return out;
 }
 
-/** An inclusive address range; a CIDR block or a single address. */
+/**
+ * An inclusive address range (a CIDR block, or a single address) as event-ruler holds it:
+ * the bounds as upper-case hex digits, two per byte (CIDR.toHexDigits), matched digit by
+ * digit (see hexInRange).
+ */
 export interface IpRange {
   low: Uint8Array;
   high: Uint8Array;
+  lowHex: string;
+  highHex: string;
+}
+
+/** Upper-case hex digits of the bytes, as event-ruler writes an address. */
+export function toHex(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += (b < 16 ? "0" : "") + b.toString(16).toUpperCase();
+  return out;
+}
+
+/** The range of one address (an exact IP value in a pattern). */
+export function addressRange(ip: Uint8Array): IpRange {
+  const hex = toHex(ip);
+  return { low: ip, high: ip, lowHex: hex, highHex: hex };
+}
+
+function hexDigit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : -1;
+}
+
+/**
+ * True when event-ruler's range machine accepts the text: it reads upper-case hex digits
+ * one by one and accepts as soon as the digits read are strictly inside the range, or when
+ * they equal a bound over the range's whole length — so what follows is never read. An
+ * IPv6 address can thus fall in an IPv4 block (its first 8 digits do), and so can the text
+ * of a JSON number ("12" is in 16.0.0.0/4: digits 1, then 2 inside 0-F), which event-ruler
+ * tries against IP ranges like any other value (ByteMachine.transitionOn).
+ */
+export function hexInRange(text: string, range: IpRange): boolean {
+  const low = range.lowHex;
+  const high = range.highHex;
+  let onLow = true;
+  let onHigh = true;
+  for (let i = 0; i < low.length; i++) {
+    const d = hexDigit(text.charCodeAt(i));
+    if (d < 0) return false; // not a digit, or the end of the text
+    const lo: number = onLow ? hexDigit(low.charCodeAt(i)) : 0;
+    const hi: number = onHigh ? hexDigit(high.charCodeAt(i)) : 15;
+    if (d < lo || d > hi) return false;
+    onLow = onLow && d === lo;
+    onHigh = onHigh && d === hi;
+    if (!onLow && !onHigh) return true;
+  }
+  return true;
 }
 
 /** Parses "addr/bits" the way EventBridge does; throws Error with a reason otherwise. */
@@ -80,28 +129,19 @@ export function parseCidr(text: string): IpRange {
   // event-ruler refuses /32 and /128 (use the address itself as an exact value instead).
   if (ip.length === 4 && bits > 31) throw new Error("IPv4 mask bits must be < 32");
   if (ip.length === 16 && bits > 127) throw new Error("IPv6 mask bits must be < 128");
+  // The block of the address: host bits cleared for the low end, set for the high end
+  // (event-ruler's CIDR.computeBottomBytes / computeTopBytes), so "10.0.0.5/24" is 10.0.0.0-255.
+  const low = ip.slice();
   const high = ip.slice();
   let host = ip.length * 8 - bits;
   for (let i = high.length - 1; i >= 0 && host > 0; i--, host -= 8) {
-    high[i] = host >= 8 ? 0xff : high[i]! | ((1 << host) - 1);
+    const mask = host >= 8 ? 0xff : (1 << host) - 1;
+    low[i] = low[i]! & ~mask & 0xff;
+    high[i] = high[i]! | mask;
   }
-  // The range starts at the address as written, not at the network address: event-ruler
-  // does not clear the host bits of "10.0.0.5/24".
-  return { low: ip, high };
+  return { low, high, lowHex: toHex(low), highHex: toHex(high) };
 }
 
-/** True when the address lies in the range (same family only). */
-export function ipInRange(ip: Uint8Array, range: IpRange): boolean {
-  if (ip.length !== range.low.length) return false;
-  return compareBytes(ip, range.low) >= 0 && compareBytes(ip, range.high) <= 0;
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) return a[i]! - b[i]!;
-  }
-  return 0;
-}
 
 /** Canonical text of an address, for messages. */
 export function formatIp(ip: Uint8Array): string {

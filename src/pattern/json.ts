@@ -2,13 +2,19 @@
  * A small JSON reader that keeps what `JSON.parse` loses: a number literal that is not
  * an exact double (event-ruler compares such a literal by its text, so `1.00000000000000001`
  * must not silently become `1`). Exact literals become plain numbers; the others become
- * `RawNumber`. Nesting is bounded so hostile input fails with a message, not a stack overflow.
+ * `RawNumber`, and so do the few exact literals whose double JSON.stringify would write
+ * differently (`4.9e-324` reads as the double JSON writes `5e-324`; see number.ts).
+ * Nesting is bounded so hostile input fails with a message, not a stack overflow.
  */
-import { isExactDoubleLiteral } from "./number.js";
+import { isComparableNumber, isExactDoubleLiteral } from "./number.js";
 
-/** A JSON number literal kept as text because no double represents it exactly. */
+/** A JSON number literal kept as text, because a double would not give it back. */
 export class RawNumber {
   constructor(readonly text: string) {}
+  /** True when event-ruler compares it as a number all the same (4.9e-324). */
+  get comparable(): boolean {
+    return isExactDoubleLiteral(this.text);
+  }
   toJSON(): number {
     return Number(this.text);
   }
@@ -183,9 +189,11 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): unknown
   return value;
 }
 
-/** A plain number when the literal is an exact double, else a RawNumber. */
+/** A plain number when the literal is an exact double that JSON writes back alike, else a RawNumber. */
 export function numberFromLiteral(text: string): number | RawNumber {
-  return isExactDoubleLiteral(text) ? Number(text) : new RawNumber(text);
+  if (!isExactDoubleLiteral(text)) return new RawNumber(text);
+  const value = Number(text);
+  return isComparableNumber(value) ? value : new RawNumber(text);
 }
 
 // A number token that may not survive JSON.parse: 16+ digits (with a dot inside) or an

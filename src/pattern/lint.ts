@@ -8,6 +8,7 @@ import { InvalidPatternError, jsonPath } from "./errors.js";
 import { flattenEvent, ValueKind } from "./flatten.js";
 import { RawNumber } from "./json.js";
 import { explainSubRules } from "./explain.js";
+import { planRules } from "./plan.js";
 
 /** One finding of the linter. */
 export interface LintIssue {
@@ -141,9 +142,12 @@ function lintValues(key: string, values: unknown[], segs: (string | number)[], i
 }
 
 function lintAgainstSample(rules: SubRule[], sample: unknown, issues: LintIssue[]): void {
+  const plan = planRules(rules);
   let flat;
+  let full;
   try {
-    flat = flattenEvent(sample);
+    flat = flattenEvent(sample, plan);
+    full = flattenEvent(sample);
   } catch {
     return;
   }
@@ -157,7 +161,7 @@ function lintAgainstSample(rules: SubRule[], sample: unknown, issues: LintIssue[
       lintFieldTypes(field, values.map((v) => v.kind), issues);
     }
   }
-  const explanation = explainSubRules(rules, flat);
+  const explanation = explainSubRules(rules, plan, flat, full);
   if (!explanation.matches) {
     issues.push({
       severity: "warning",

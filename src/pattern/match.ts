@@ -4,8 +4,8 @@
  * alternatives; a sub-rule when all its fields match with array-consistent values.
  */
 import type { CompiledField, Matcher, SubRule } from "./compile.js";
-import { ValueKind, type FlatEvent, type FlatValue } from "./flatten.js";
-import { ipInRange, parseIp } from "./ip.js";
+import { ValueKind, type FlatValue } from "./flatten.js";
+import { hexInRange, parseIp, toHex } from "./ip.js";
 import { matchWildcard } from "./wildcard.js";
 
 /** True when one event value satisfies one alternative. */
@@ -21,9 +21,18 @@ export function matchValue(m: Matcher, v: FlatValue): boolean {
       return v.kind === ValueKind.Literal && v.text === m.value;
     case "ip":
     case "cidr": {
-      if (v.kind !== ValueKind.String) return false;
-      const ip = parseIp(v.text);
-      return ip !== undefined && ipInRange(ip, m.range);
+      // A string as its address's hex digits; a number as its own text, unless the field's
+      // numeric patterns make event-ruler read it as a number (see hexInRange).
+      if (v.kind === ValueKind.String) {
+        let hex = v.ip;
+        if (hex === undefined) {
+          const ip = parseIp(v.text);
+          hex = v.ip = ip === undefined ? null : toHex(ip);
+        }
+        return hex !== null && hexInRange(hex, m.range);
+      }
+      if (v.kind === ValueKind.Number) return !(m.numeric && !Number.isNaN(v.num)) && hexInRange(v.text, m.range);
+      return false;
     }
     // EventBridge compares prefixes and suffixes against the quoted string ("abc" with its
     // quotes), so a prefix ending in a quote character can match a whole value.
@@ -93,30 +102,45 @@ function merge(current: number[] | null, m: number[] | null): number[] | null {
   return out;
 }
 
-/** True when the sub-rule matches the event. */
-export function matchSubRule(rule: SubRule, event: FlatEvent): boolean {
+/**
+ * True when the sub-rule matches an event's values (by field id, see CompiledField.id; an
+ * empty list is an absent field). `members` marks the fields with a value inside an array
+ * of objects (array consistency applies to them); null when there is none.
+ */
+export function matchSubRule(rule: SubRule, values: readonly FlatValue[][], members: Uint8Array | null): boolean {
   const fields = rule.fields;
-  if (!event.hasMembership) {
-    // No arrays of objects: every field can be decided on its own.
-    for (let i = 0; i < fields.length; i++) {
-      const field = fields[i]!;
-      const values = event.fields.get(field.key);
-      if (values === undefined) {
-        if (!field.absent) return false;
-        continue;
-      }
-      let ok = false;
-      for (let j = 0; j < values.length; j++) {
-        if (fieldAccepts(field, values[j]!)) {
-          ok = true;
-          break;
-        }
-      }
-      if (!ok) return false;
-    }
-    return true;
+  if (members !== null) {
+    for (let i = 0; i < fields.length; i++) if (members[fields[i]!.id] === 1) return search(fields, 0, values, null);
   }
-  return search(fields, 0, event, null);
+  // No value from an array of objects: every field can be decided on its own.
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    const list = values[field.id]!;
+    if (list.length === 0) {
+      if (!field.absent) return false;
+      continue;
+    }
+    let ok = false;
+    for (let j = 0; j < list.length; j++) {
+      if (fieldAccepts(field, list[j]!)) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** The `members` argument of matchSubRule for values by field id. */
+export function membersOf(values: readonly FlatValue[][]): Uint8Array | null {
+  let members: Uint8Array | null = null;
+  values.forEach((list, id) => {
+    if (!list.some((v) => v.membership !== null)) return;
+    members ??= new Uint8Array(values.length);
+    members[id] = 1;
+  });
+  return members;
 }
 
 /**
@@ -124,26 +148,24 @@ export function matchSubRule(rule: SubRule, event: FlatEvent): boolean {
  * set of array elements in use; `exists: false` holds when no value of the field is
  * compatible with the elements chosen so far.
  */
-function search(fields: CompiledField[], index: number, event: FlatEvent, membership: number[] | null): boolean {
+function search(fields: CompiledField[], index: number, values: readonly FlatValue[][], membership: number[] | null): boolean {
   if (index === fields.length) return true;
   const field = fields[index]!;
-  const values = event.fields.get(field.key);
-  if (values !== undefined) {
-    for (let j = 0; j < values.length; j++) {
-      const v = values[j]!;
-      if (!consistent(membership, v.membership) || !fieldAccepts(field, v)) continue;
-      if (search(fields, index + 1, event, merge(membership, v.membership))) return true;
-    }
+  const list = values[field.id]!;
+  for (let j = 0; j < list.length; j++) {
+    const v = list[j]!;
+    if (!consistent(membership, v.membership) || !fieldAccepts(field, v)) continue;
+    if (search(fields, index + 1, values, merge(membership, v.membership))) return true;
   }
   if (field.absent) {
-    const present = values !== undefined && values.some((v) => consistent(membership, v.membership));
-    if (!present && search(fields, index + 1, event, membership)) return true;
+    const present = list.some((v) => consistent(membership, v.membership));
+    if (!present && search(fields, index + 1, values, membership)) return true;
   }
   return false;
 }
 
 /** True when any sub-rule matches. */
-export function matchSubRules(rules: readonly SubRule[], event: FlatEvent): boolean {
-  for (let i = 0; i < rules.length; i++) if (matchSubRule(rules[i]!, event)) return true;
+export function matchSubRules(rules: readonly SubRule[], values: readonly FlatValue[][], members: Uint8Array | null): boolean {
+  for (let i = 0; i < rules.length; i++) if (matchSubRule(rules[i]!, values, members)) return true;
   return false;
 }

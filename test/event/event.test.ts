@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { entrySize, normalizeEvent, validateEntry } from "../../src/event/index.js";
+import { entrySize, missingEnvelopeFields, normalizeEvent, validateEntry } from "../../src/event/index.js";
 import { matchesPattern } from "../../src/pattern/index.js";
 
 const entry = {
@@ -68,5 +68,42 @@ describe("entrySize (CalculatePutEventsEntrySize)", () => {
     expect(entrySize({ Source: "ab", DetailType: "c", Detail: "{}" })).toBe(5);
     expect(entrySize({ Source: "ab", DetailType: "c", Detail: "{}", Time: "2025-01-01T00:00:00Z" })).toBe(19);
     expect(entrySize({ Source: "é", DetailType: "€", Detail: "{}", Resources: ["arn:x", "€"] })).toBe(2 + 3 + 2 + 5 + 3);
+  });
+});
+
+describe("missingEnvelopeFields (TestEventPattern needs id, account, source, time, region, resources, detail-type)", () => {
+  const full = { id: "1", account: "123456789012", source: "s", time: "2025-01-01T00:00:00Z", region: "us-east-1", resources: [], "detail-type": "t", detail: {} };
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ["a full event", full, []],
+    ["detail is optional", { ...full, detail: undefined }, []],
+    ["an app's event", { source: "s", "detail-type": "t", detail: {} }, ["id", "account", "time", "region", "resources"]],
+    ["nothing", {}, ["id", "account", "source", "time", "region", "resources", "detail-type"]],
+    ["undefined is absent", { ...full, region: undefined }, ["region"]],
+    ["null is present (TestEventPattern decides)", { ...full, region: null }, []],
+    ["detailType is not detail-type", { ...full, "detail-type": undefined, detailType: "t" }, ["detail-type"]],
+  ])("%s", (_name, event, missing) => {
+    expect(missingEnvelopeFields(event)).toEqual(missing);
+  });
+
+  it("a normalized event has them all", () => {
+    expect(missingEnvelopeFields(normalizeEvent({ Source: "s", DetailType: "t", Detail: "{}" }, {}).event)).toEqual([]);
+  });
+});
+
+describe("duplicate keys in Detail", () => {
+  it("keep the last value, as the pattern engine reads the same text", () => {
+    const detail = '{"status": "queued", "status": "done", "n": {"a": 1}, "n": {"b": 2}}';
+    const { event } = normalizeEvent({ Source: "s", DetailType: "t", Detail: detail }, {});
+    expect(event.detail).toEqual({ status: "done", n: { b: 2 } });
+    const text = `{"source": "s", "detail": ${detail}}`;
+    for (const [pattern, expected] of [
+      [{ detail: { status: ["done"] } }, true],
+      [{ detail: { status: ["queued"] } }, false],
+      [{ detail: { n: { a: [1] } } }, false],
+      [{ detail: { n: { b: [2] } } }, true],
+    ] as const) {
+      expect(matchesPattern(pattern, event)).toBe(expected);
+      expect(matchesPattern(pattern, text)).toBe(expected);
+    }
   });
 });

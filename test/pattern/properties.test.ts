@@ -1,9 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { explainMatch, matchesPattern, RuleSet, validatePattern } from "../../src/pattern/index.js";
-import { isExactDoubleLiteral } from "../../src/pattern/number.js";
+import { isComparableNumber, isExactDoubleLiteral } from "../../src/pattern/number.js";
 
 const RUNS = { numRuns: 300 };
+
+// Doubles event-ruler compares as numbers: every double but the few smallest subnormals
+// whose JSON text is not what Java prints (5e-324 is "4.9E-324" to Java; see number.ts).
+const comparable = fc.double({ noNaN: true, noDefaultInfinity: true }).filter(isComparableNumber);
 
 const leaf = fc.oneof(
   fc.constantFrom("a", "b", "A", "", "ab", "b a", "10.0.0.1", "x*y"),
@@ -65,8 +69,15 @@ describe("pattern engine properties", () => {
           [s, { exists: true }],
         ),
       ),
-      fc.double({ noNaN: true, noDefaultInfinity: true }).chain((n) =>
-        fc.constantFrom<[unknown, unknown]>([n, n], [n, { numeric: ["=", n] }], [n, { numeric: [">=", n] }], [n, { "anything-but": n === 0 ? 1 : 0 }]),
+      // [">=", n] needs a range above n: the largest double has none (event-ruler fails on it,
+      // the engine rejects it), so that one value gets only the other operators.
+      comparable.chain((n) =>
+        fc.constantFrom<[unknown, unknown]>(
+          [n, n],
+          [n, { numeric: ["=", n] }],
+          [n, n === Number.MAX_VALUE ? { numeric: ["<=", n] } : { numeric: [">=", n] }],
+          [n, { "anything-but": n === 0 ? 1 : 0 }],
+        ),
       ),
       fc.constantFrom<[unknown, unknown]>([true, true], [null, null], [false, { exists: true }]),
     );
@@ -138,7 +149,7 @@ describe("pattern engine properties", () => {
 
   it("a number matches itself written in any exact notation", () => {
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => {
+      fc.property(comparable, (n) => {
         const text = JSON.stringify(n);
         expect(isExactDoubleLiteral(text)).toBe(true);
         expect(matchesPattern(`{"n":[${text}]}`, `{"n":${n.toExponential()}}`)).toBe(true);
@@ -151,14 +162,13 @@ describe("pattern engine properties", () => {
   it("numeric ranges agree with plain comparisons", () => {
     fc.assert(
       fc.property(
+        // Two distinct bounds, in order, by construction (a generated pair can be equal).
+        fc.uniqueArray(comparable, { minLength: 2, maxLength: 2, comparator: (a, b) => a === b }).map((pair) => pair.sort((a, b) => a - b)),
         fc.double({ noNaN: true, noDefaultInfinity: true }),
-        fc.double({ noNaN: true, noDefaultInfinity: true }),
-        fc.double({ noNaN: true, noDefaultInfinity: true }),
-        (a, b, x) => {
-          const [lo, hi] = a < b ? [a, b] : [b, a];
-          if (!(lo < hi)) return;
+        ([lo, hi], x) => {
           const p = { n: [{ numeric: [">", lo, "<=", hi] }] };
-          expect(matchesPattern(p, { n: x })).toBe(x > lo && x <= hi);
+          // A value event-ruler cannot compare matches no range.
+          expect(matchesPattern(p, { n: x })).toBe(isComparableNumber(x) && x > lo! && x <= hi!);
         },
       ),
       RUNS,

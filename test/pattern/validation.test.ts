@@ -27,6 +27,11 @@ const invalid: [unknown, string, RegExp, string][] = [
   [{ size: [{ numeric: "5" }] }, "$.size[0].numeric", /must be an array/, "RULER"],
   [{ size: [{ numeric: ["!=", 5] }] }, "$.size[0].numeric[0]", /unknown numeric operator/, "RULER"],
   ['{"size":[{"numeric":[">",0.1000000000000000000001]}]}', "$.size[0].numeric[1]", /not exactly representable/, "RULER ComparableNumber"],
+  ['{"n":[{"numeric":["=",5e-324]}]}', "$.n[0].numeric[1]", /not exactly representable/, "RULER ComparableNumber (Java prints 4.9E-324)"],
+  ['{"n":[{"anything-but":5e-324}]}', "$.n[0].anything-but", /not exactly representable/, "RULER ComparableNumber"],
+  ['{"n":[{"numeric":[">",-0,"<",0]}]}', "$.n[0].numeric", /lower bound must be less/, "RULER (-0 is 0: Bottom must be less than top)"],
+  [{ n: [{ numeric: [">=", Number.MAX_VALUE] }] }, "$.n[0].numeric", /lower bound must be less/, "RULER (addRule fails: no range above the largest double)"],
+  [{ n: [{ numeric: ["<=", -Number.MAX_VALUE] }] }, "$.n[0].numeric", /lower bound must be less/, "RULER (addRule fails)"],
   [{ s: [{ prefix: 5 }] }, "$.s[0].prefix", /must be a string/, "RULER"],
   [{ s: [{ prefix: { "equals-ignore-case": 5 } }] }, "$.s[0].prefix.equals-ignore-case", /must be a string/, "RULER"],
   [{ s: [{ prefix: { foo: "x" } }] }, "$.s[0].prefix.foo", /unsupported prefix operator/, "RULER"],
@@ -59,7 +64,9 @@ const invalid: [unknown, string, RegExp, string][] = [
   [{ s: [{ "anything-but": { "equals-ignore-case": 5 } }] }, "$.s[0].anything-but.equals-ignore-case", /not a number/, "AWS content_anything_but_ignorecase_EXC"],
   [{ s: [[1]] }, "$.s[0]", /a value must be/, "RULER (Match value must be String, number, true, false, or null)"],
   [{ $or: [{ a: ["1"] }] }, "$.$or", /at least 2 objects/, "RULER"],
-  [{ $or: { a: ["1"] } }, "$.$or", /array of objects/, "RULER"],
+  [{ $or: "x" }, "$.$or", /array of objects/, "RULER (neither reading: a field needs an object or an array)"],
+  [{ $or: [] }, "$.$or", /at least 2 objects/, "RULER"],
+  [{ $or: [{ a: ["1"] }, { b: ["2"] }], c: [{ prefix: 5 }] }, "$.c[0].prefix", /must be a string/, "RULER (an error outside the $or stays)"],
   [{ $or: [{ a: ["1"] }, "x"] }, "$.$or[1]", /only objects/, "RULER"],
   [{ $or: [{ a: ["1"] }, {}] }, "$.$or[1]", /empty objects/, "RULER"],
   [{ $or: [{ prefix: ["1"] }, { b: ["2"] }] }, "$.$or[0].prefix", /reserved word/, "RULER README ($or reserved keywords)"],
@@ -90,6 +97,8 @@ describe("validatePattern rejects what EventBridge rejects", () => {
       { a: [{ "anything-but": 5 }] },
       { a: [{ numeric: ["<=", -5e9] }] },
       { a: [{ numeric: [">", -1, "<", 1e300] }] },
+      '{"a": [{"numeric": [">", 0, "<", 4.9e-324]}]}',
+      { a: [{ numeric: [">", 1e308, "<=", Number.MAX_VALUE] }] },
       { a: [{ cidr: "2001:db8::/31" }] },
       { a: [{ exists: false }, "x", 1, null, true] },
       { a: [{ wildcard: "a\\*\\\\*" }] },
@@ -121,10 +130,45 @@ describe("validatePattern rejects what EventBridge rejects", () => {
     expect(matchesPattern(wide, { a: "v99999" })).toBe(true);
   });
 
-  it("does not hang on a wildcard built to backtrack", () => {
-    const pattern = { s: [{ wildcard: `${"a*".repeat(30)}b` }] };
+  it("does not hang on a wildcard built to backtrack (which EventBridge rejects as too complex anyway)", async () => {
+    const { matchWildcard, parseWildcard } = await import("../../src/pattern/wildcard.js");
+    const source = `${"a*".repeat(30)}b`;
+    expect(() => validatePattern({ s: [{ wildcard: source }] })).toThrow(/Rule is too complex/);
     const started = Date.now();
-    expect(matchesPattern(pattern, { s: "a".repeat(20_000) })).toBe(false);
+    expect(matchWildcard(parseWildcard(source), "a".repeat(20_000))).toBe(false);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("wildcard complexity (event-ruler's MachineComplexityEvaluator; EventBridge rejects above 10)", () => {
+  // [pattern, the field's patterns (each a list of values), score from event-ruler 2.0.1's evaluator]
+  const cases: [object, string[][], number][] = [
+    [{ a: [{ wildcard: "*" }] }, [["*"]], 2],
+    [{ a: [{ wildcard: "*ab" }] }, [["*ab"]], 2],
+    [{ a: [{ wildcard: "a*b*c*d*e*f" }] }, [["a*b*c*d*e*f"]], 6],
+    [{ a: [{ wildcard: "*a*a*a*" }] }, [["*a*a*a*"]], 7],
+    [{ a: [{ wildcard: "*:*:*:*:*" }] }, [["*:*:*:*:*"]], 9],
+    [{ a: [{ wildcard: "*a*a*a*a*" }] }, [["*a*a*a*a*"]], 9],
+    [{ a: [{ wildcard: "*a*a*a*a*a*" }] }, [["*a*a*a*a*a*"]], 11],
+    [{ a: [{ wildcard: "*:stack/A/*" }, { wildcard: "*:stack/B/*" }, { wildcard: "*:stack/C/*" }] }, [["*:stack/A/*"], ["*:stack/B/*"], ["*:stack/C/*"]], 9],
+    [{ a: [{ wildcard: "*:stack/A/*" }, { wildcard: "*:stack/B/*" }, { wildcard: "*:stack/C/*" }, { wildcard: "*:stack/D/*" }] }, [["*:stack/A/*"], ["*:stack/B/*"], ["*:stack/C/*"], ["*:stack/D/*"]], 12],
+    // an anything-but list is one pattern: its values share the states before their first star
+    [{ a: [{ "anything-but": { wildcard: ["*a*a*", "*b*b*"] } }] }, [["*a*a*", "*b*b*"]], 7],
+    [{ a: [{ "anything-but": { wildcard: ["*a*a*", "*b*b*", "*c*"] } }] }, [["*a*a*", "*b*b*", "*c*"]], 8],
+    [{ a: [{ "anything-but": { wildcard: ["*a*a*a*", "*b*b*b*"] } }] }, [["*a*a*a*", "*b*b*b*"]], 10],
+    [{ a: [{ wildcard: "*a*a*a*" }, { "anything-but": { wildcard: ["*b*b*"] } }] }, [["*a*a*a*"], ["*b*b*"]], 10],
+    [{ a: [{ wildcard: "*a*a*" }, { wildcard: "*b*b*" }, { wildcard: "*c*" }] }, [["*a*a*"], ["*b*b*"], ["*c*"]], 11],
+    // each field has its own matcher; $or branches reaching a field the same way share one
+    [{ a: [{ wildcard: "*a*a*a*" }], b: [{ wildcard: "*a*a*a*" }] }, [["*a*a*a*"]], 7],
+    [{ $or: [{ a: [{ wildcard: "*a*a*" }] }, { a: [{ wildcard: "*b*b*" }, { wildcard: "*c*" }] }] }, [["*a*a*"], ["*b*b*"], ["*c*"]], 11],
+  ];
+  it.each(cases)("%j: %j scores %i", async (pattern, patterns, score) => {
+    const { wildcardComplexity } = await import("../../src/pattern/wildcard.js");
+    expect(wildcardComplexity(patterns, 1000)).toBe(score);
+    if (score <= 10) expect(() => validatePattern(pattern)).not.toThrow();
+    else {
+      expect(() => validatePattern(pattern)).toThrow(InvalidPatternError);
+      expect(() => validatePattern(pattern)).toThrow(/^\$\S*: Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character$/);
+    }
   });
 });
