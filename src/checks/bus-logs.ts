@@ -12,7 +12,6 @@ import {
 } from "../model/bus-log.js";
 import type { Finding } from "../model/finding.js";
 import type { BusInfo, BusLogDelivery, BusLogRecord, Snapshot, TargetInfo } from "../model/snapshot.js";
-import { appEventOf } from "./app-event.js";
 import { windowLabel } from "./metrics-support.js";
 import { readRulePattern } from "./rule-pattern.js";
 import { accountOf, awsCommand, describeTarget, finding, flagsText, plural, regionOf, sh, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
@@ -160,18 +159,19 @@ function unmatchedFinding(snapshot: Snapshot, unmatched: LoggedEvent[], window: 
   });
 }
 
-/** Whether a logged event is the application's: its source (and, for a given event, its detail-type). */
-function isApplicationEvent(event: LoggedEvent, sources: string[], detailType: string | null): boolean {
-  if (!event.source || !sources.includes(event.source)) return false;
-  return detailType === null || event.detailType === undefined || event.detailType === detailType;
+/**
+ * Whether a logged event is the application's: by its source alone. An unmatched event of
+ * the application's source with another detail-type is exactly the mistake to show (the
+ * code sends something other than what the rule, or the user, expects).
+ */
+function isApplicationEvent(event: LoggedEvent, sources: string[]): boolean {
+  return event.source !== undefined && sources.includes(event.source);
 }
 
 function checkRecords(snapshot: Snapshot, bus: BusInfo, records: BusLogRecord[], groups: string[], truncated: boolean): Finding[] {
   const window = windowLabel(snapshot, undefined);
-  const app = appEventOf(snapshot);
   const rule = snapshot.rule.ok ? snapshot.rule.value : null;
   const sources = applicationSources(snapshot.event?.input, rule?.eventPattern);
-  const detailType = app?.ok && typeof app.event["detail-type"] === "string" ? (app.event["detail-type"] as string) : null;
   const level = bus.logConfig!.level;
   const note = truncated ? ` (the first ${records.length} records of the window: there are more)` : "";
   const findings: Finding[] = [];
@@ -201,13 +201,13 @@ function checkRecords(snapshot: Snapshot, bus: BusInfo, records: BusLogRecord[],
       }),
     );
   }
-  const unmatched = unmatchedEvents(records).filter((e) => isApplicationEvent(e, sources, detailType));
+  const unmatched = unmatchedEvents(records).filter((e) => isApplicationEvent(e, sources));
   if (unmatched.length > 0) findings.push(unmatchedFinding(snapshot, unmatched, window, sources));
   if (findings.length > 0) return findings;
 
   const delivered = outcome.targets.reduce((n, t) => n + t.succeeded, 0);
   const retried = outcome.targets.filter((t) => t.failedAttempts > 0 && t.failed === 0);
-  const appEvents = events.filter((e) => isApplicationEvent(e, sources, detailType)).length;
+  const appEvents = events.filter((e) => isApplicationEvent(e, sources)).length;
   const evidence = { level, groups, matchedEvents: outcome.matchedEvents, delivered, applicationEvents: appEvents, records: records.length, truncated };
   if (retried.length > 0) {
     const t = retried[0]!;
