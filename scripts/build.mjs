@@ -4,6 +4,8 @@
 //   talks to AWS). bin/course-doctor.js compiles it with a V8 code cache,
 //   dist/cli.cjs.cache, written here after running the start-up commands once, so
 //   `--help` and `pattern test` start close to a bare `node`.
+// - dist/pattern.cjs: the same CLI with only the pattern commands, which the bin runs when
+//   `pattern` is the only command named (with its own code cache).
 // - dist/help.txt: the top-level help, printed by the bin without loading the CLI.
 // - dist/index.js: the library (the pattern engine and friends) as an ES module.
 // - dist/types/: declarations from tsc, which also type-checks.
@@ -14,7 +16,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-const define = { __COURSE_DOCTOR_VERSION__: JSON.stringify(pkg.version) };
+const define = { __COURSE_DOCTOR_VERSION__: JSON.stringify(pkg.version), __COURSE_DOCTOR_ONLY__: JSON.stringify("") };
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 
@@ -82,6 +84,23 @@ await Promise.all([
     sourcemap: "linked",
     logLevel: "warning",
   }),
+  // The pattern commands alone (see src/cli/program.ts): what `pattern test` loads.
+  build({
+    absWorkingDir: root,
+    entryPoints: ["src/cli/main.ts"],
+    outfile: "dist/pattern.cjs",
+    bundle: true,
+    minify: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    external: ["@aws-sdk/*", "@smithy/*"],
+    plugins: [lazyChildProcess, noColorDetection, requireAwsSdk],
+    define: { ...define, __COURSE_DOCTOR_ONLY__: JSON.stringify("pattern") },
+    legalComments: "none",
+    sourcemap: "linked",
+    logLevel: "warning",
+  }),
   build({
     absWorkingDir: root,
     entryPoints: { index: "src/index.ts" },
@@ -102,13 +121,14 @@ await Promise.all([
 // The code cache: run the commands whose start-up matters once, and keep what V8 compiled.
 const bin = fileURLToPath(new URL("../bin/course-doctor.js", import.meta.url));
 // Each run starts from the cache the previous one wrote, so the cache covers them all.
-for (const args of [["--help"], ["pattern", "test", "examples/ingestor-rule-pattern.json", "examples/ingestor-event.json"]]) {
+// `--help` runs dist/cli.cjs and `pattern test` dist/pattern.cjs: each gets its cache.
+for (const [args, cache] of [[["--help", "--no-color"], "cli.cjs.cache"], [["pattern", "test", "examples/ingestor-rule-pattern.json", "examples/ingestor-event.json"], "pattern.cjs.cache"]]) {
   const warm = spawnSync(process.execPath, [bin, ...args], {
     cwd: root,
     env: { ...process.env, COURSE_DOCTOR_WRITE_CODE_CACHE: "1" },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  if (warm.status !== 0 || !existsSync(new URL("../dist/cli.cjs.cache", import.meta.url))) {
+  if (warm.status !== 0 || !existsSync(new URL(`../dist/${cache}`, import.meta.url))) {
     console.error(`build: warming the code cache with \`${args.join(" ")}\` failed (exit ${warm.status})`);
     process.exit(1);
   }

@@ -10,7 +10,7 @@ export function createHost(command: Command, io: Io): Host {
   const settings = new Settings(command.optsWithGlobals() as GlobalFlags, io);
   return {
     io,
-    out: new Output(io.stdout, io.stderr, settings.output),
+    out: new Output(io.stdout, () => io.stderr, settings.output),
     settings,
     signal: io.interrupt,
     // commander keeps the arguments it was given as rawArgs (not in its typings).

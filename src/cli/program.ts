@@ -21,8 +21,15 @@ import { registerSmokeCommand } from "./commands/smoke.js";
 import { registerTailCommand } from "./commands/tail.js";
 import { FORMATS } from "../settings/resolve.js";
 
+/**
+ * Set by the build for the lean bundle of the pattern commands (dist/pattern.cjs), which
+ * the bin runs when `pattern` is the only command named: then only they are bundled, and
+ * `pattern test` starts as fast as node itself allows. Undefined everywhere else.
+ */
+declare const __COURSE_DOCTOR_ONLY__: string;
+
 /** The command names each module registers, in the order `--help` lists them. */
-const REGISTRY: Array<[names: string[], register: Register]> = [
+const FULL_REGISTRY: Array<[names: string[], register: Register]> = [
   [["check", "snapshot"], registerCheckCommands],
   [["probe"], registerProbeCommand],
   [["pattern"], registerPatternCommands],
@@ -39,6 +46,14 @@ const REGISTRY: Array<[names: string[], register: Register]> = [
   [["init"], registerInitCommand],
   [["iam-policy"], registerIamPolicyCommand],
 ];
+
+// Both bundles and vitest define it ("" for the whole CLI), so the choice folds away at build time.
+const REGISTRY: Array<[names: string[], register: Register]> = __COURSE_DOCTOR_ONLY__ === "pattern" ? [[["pattern"], registerPatternCommands]] : FULL_REGISTRY;
+
+/** Every top-level command name, as the bin lists them (it picks the lean pattern bundle only when no other is named). */
+export function commandNames(): string[] {
+  return FULL_REGISTRY.flatMap(([names]) => names);
+}
 
 /**
  * The modules to register for `argv`: those whose command name appears in it (an option

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import * as v from "valibot";
 import { ConfigError } from "../errors.js";
@@ -28,7 +28,8 @@ export async function loadConfig(options: { cwd: string; path?: string | undefin
   const shown = options.path ?? DEFAULT_CONFIG_FILE;
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    // Synchronously: a small file, and no thread pool to start for it (see util/input.ts).
+    text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !explicit) {

@@ -3,7 +3,6 @@
  * sends (Source, DetailType, Detail as JSON text, ...) and the event EventBridge builds
  * from it and matches rules against (source, detail-type, detail object, account, ...).
  */
-import { createHash, randomUUID } from "node:crypto";
 import { InvalidEventError } from "../pattern/errors.js";
 import { JsonSyntaxError, parseJson, RawNumber } from "../pattern/json.js";
 
@@ -149,9 +148,23 @@ function normalizeTime(time: unknown): string | undefined {
 }
 
 function eventId(seed: unknown, context: EventContext | undefined): string {
-  if (!context) return randomUUID();
-  const hex = createHash("sha256").update(stringify(seed) ?? "").digest("hex");
+  // The Web Crypto global loads node:crypto only when called (start-up matters here).
+  if (!context) return globalThis.crypto.randomUUID();
+  const hex = hash128(stringify(seed) ?? "");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * 128 bits of a deterministic, non-cryptographic hash (four FNV-1a lanes) as 32 hex
+ * digits: an id that stays the same for the same event, without loading node:crypto.
+ */
+function hash128(text: string): string {
+  const lanes = [0x811c9dc5, 0x050c5d1f, 0x1b873593, 0x85ebca6b];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    for (let l = 0; l < 4; l++) lanes[l] = Math.imul(lanes[l]! ^ (c + l), 0x01000193);
+  }
+  return lanes.map((h) => (h >>> 0).toString(16).padStart(8, "0")).join("");
 }
 
 type DetailResult = { ok: true; value: Record<string, unknown> } | { ok: false; reason: string };

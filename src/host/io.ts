@@ -22,8 +22,14 @@ export interface Io {
 /** The real process as an Io. */
 export function processIo(interrupt: AbortSignal): Io {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    // Each process stream is built on first access (stderr on a pipe loads node:net):
+    // only what a command touches is paid for.
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
     // process.stdin builds a stream (and loads fs/promises and readline) on first access:
     // only commands that read "-" pay for it.
     get stdin() {

@@ -23,10 +23,18 @@ export function resolveOutputOptions(io: Io, flags: { color?: boolean; verbose?:
   const noColor = flags.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== "");
   const force = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
   const inCi = env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0";
+  // What stderr is, is asked only when something is about to go there: building the
+  // stream (on a pipe, with node:net) is a real part of a short command's start-up.
+  let stderrTty: boolean | undefined;
+  const onTty = () => (stderrTty ??= io.stderr.isTTY === true);
   return {
     color: !noColor && (force || io.stdout.isTTY === true),
-    colorStderr: !noColor && (force || io.stderr.isTTY === true),
-    live: io.stderr.isTTY === true && !inCi && env.TERM !== "dumb",
+    get colorStderr() {
+      return !noColor && (force || onTty());
+    },
+    get live() {
+      return onTty() && !inCi && env.TERM !== "dumb";
+    },
     verbose: flags.verbose === true,
     quiet: flags.quiet === true,
   };
@@ -40,18 +48,29 @@ export function resolveOutputOptions(io: Io, flags: { color?: boolean; verbose?:
 export class Output {
   /** Colors for text bound for stdout (level 0 when colors are off). */
   readonly chalk: ChalkInstance;
-  /** Colors for text bound for stderr. */
-  readonly chalkStderr: ChalkInstance;
+  private stderrChalk: ChalkInstance | undefined;
   private liveText: string | undefined;
   private lastPlainLive: string | undefined;
 
+  private readonly stderrOf: () => TextStream;
+
+  /** `stderr` may be given as a function: the stream is then built only when first written to. */
   constructor(
     private readonly stdout: TextStream,
-    private readonly stderr: TextStream,
+    stderr: TextStream | (() => TextStream),
     readonly options: OutputOptions,
   ) {
+    this.stderrOf = typeof stderr === "function" ? stderr : () => stderr;
     this.chalk = new Chalk({ level: options.color ? 2 : 0 });
-    this.chalkStderr = new Chalk({ level: options.colorStderr ? 2 : 0 });
+  }
+
+  /** Colors for text bound for stderr (decided on first use). */
+  get chalkStderr(): ChalkInstance {
+    return (this.stderrChalk ??= new Chalk({ level: this.options.colorStderr ? 2 : 0 }));
+  }
+
+  private get stderr(): TextStream {
+    return this.stderrOf();
   }
 
   get verbose(): boolean {

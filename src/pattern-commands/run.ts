@@ -4,7 +4,7 @@
  */
 import type { Host } from "../host/host.js";
 import { ExitCode, InputError, UsageError } from "../errors.js";
-import { validateEntry, type EntryProblem, type PutEventsEntry } from "../event/index.js";
+import { missingEnvelopeFields, validateEntry, type EntryProblem, type PutEventsEntry } from "../event/index.js";
 import { normalizeEventInput, readEvents } from "./event-input.js";
 import { readTextInput, type TextInput } from "../util/input.js";
 import { InvalidPatternError } from "../pattern/errors.js";
@@ -61,6 +61,16 @@ export async function runPatternTest(host: Host, flags: PatternTestFlags, args: 
   let remote: import("./remote.js").RemoteTester | undefined;
   let context: { account?: string; region?: string } = {};
   if (flags.remote) {
+    // TestEventPattern refuses an event without its envelope: that is bad input, said before any call.
+    for (const input of events) {
+      const missing = missingEnvelopeFields(normalizeEventInput(input, eventInput.origin, {}).event);
+      if (missing.length > 0) {
+        const where = input.line ? `line ${input.line}` : `event ${input.index}`;
+        throw new InputError(`EVENT (${eventInput.origin}), ${where}: TestEventPattern needs every envelope field, and this event has no ${missing.join(" and no ")}`, {
+          hint: "give the event its source and detail-type (a PutEvents entry: Source and DetailType); the local engine alone matches events without them",
+        });
+      }
+    }
     const { openRemoteTester } = await import("./remote.js");
     remote = await openRemoteTester(host);
     context = remote.context;

@@ -159,6 +159,16 @@ describe("pattern test --remote", () => {
     expect(JSON.parse(r.stdout).remote).toMatchObject({ status: "disagrees", result: false });
   });
 
+  it("an event without source or detail-type is bad input for TestEventPattern (exit 2, no call), while the local engine alone still answers", async () => {
+    const bare = JSON.stringify({ detail: { job_id: "1" } });
+    const r = await runCli(["pattern", "test", PATTERN, bare, "--remote"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("TestEventPattern needs every envelope field, and this event has no source and no detail-type");
+    expect(events.commandCalls(TestEventPatternCommand)).toHaveLength(0);
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+    expect((await runCli(["pattern", "test", PATTERN, bare], { env })).code).toBe(1);
+  });
+
   it("prints the local verdict and one clear note when access is denied (exit 2)", async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: "111122223333" });
     const denied = Object.assign(new Error("User: arn:aws:iam::111122223333:user/dev is not authorized to perform: events:TestEventPattern"), {
