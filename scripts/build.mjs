@@ -1,7 +1,7 @@
 // Builds dist/:
 // - dist/cli.cjs: the whole CLI as one CommonJS script (commander, chalk and valibot
 //   bundled in; the AWS SDK stays an external dependency that loads only when a command
-//   talks to AWS). bin/course-doctor.js compiles it with a V8 code cache,
+//   talks to AWS, and so does the YAML parser, which loads only for `check --template`). bin/course-doctor.js compiles it with a V8 code cache,
 //   dist/cli.cjs.cache, written here after running the start-up commands once, so
 //   `--help` and `pattern test` start close to a bare `node`.
 // - dist/help.txt: the top-level help, printed by the bin without loading the CLI.
@@ -60,7 +60,8 @@ const noColorDetection = {
 const requireAwsSdk = {
   name: "require-aws-sdk",
   setup(b) {
-    b.onResolve({ filter: /^@aws-sdk\// }, (args) => (args.kind === "dynamic-import" ? { path: args.path, namespace: "aws-sdk-require" } : undefined));
+    // The YAML parser too: a runtime dependency that loads only for `check --template`.
+    b.onResolve({ filter: /^(@aws-sdk\/.*|yaml)$/ }, (args) => (args.kind === "dynamic-import" ? { path: args.path, namespace: "aws-sdk-require" } : undefined));
     b.onLoad({ filter: /.*/, namespace: "aws-sdk-require" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
   },
 };
@@ -75,7 +76,7 @@ await Promise.all([
     format: "cjs",
     platform: "node",
     target: "node20",
-    external: ["@aws-sdk/*", "@smithy/*"],
+    external: ["@aws-sdk/*", "@smithy/*", "yaml"],
     plugins: [lazyChildProcess, noColorDetection, requireAwsSdk],
     define,
     legalComments: "none",
