@@ -283,7 +283,8 @@ function snapshotOfRule(infra: Infra, defined: InfraRule, request: TemplateReque
 
   // The publisher.
   let publisher: PublisherState | null = null;
-  if (chosen) {
+  // Which bus the publisher must name is unknown while the rule's bus is: its checks wait for it (see bus.exists).
+  if (chosen && !defined.unresolved.EventBusName) {
     const fn = chosen.fn;
     if (!fn) {
       const missing = outsidePiece(`function ${chosen.name}`, infra);
