@@ -1,7 +1,7 @@
 // Builds dist/:
 // - dist/cli.cjs: the whole CLI as one CommonJS script (commander, chalk and valibot
 //   bundled in; the AWS SDK stays an external dependency that loads only when a command
-//   talks to AWS). bin/course-doctor.js compiles it with a V8 code cache,
+//   talks to AWS, and so does the YAML parser, which loads only for `check --template`). bin/course-doctor.js compiles it with a V8 code cache,
 //   dist/cli.cjs.cache, written here after running the start-up commands once, so
 //   `--help` and `pattern test` start close to a bare `node`.
 // - dist/pattern.cjs: the same CLI with only the pattern commands, which the bin runs when
@@ -62,45 +62,36 @@ const noColorDetection = {
 const requireAwsSdk = {
   name: "require-aws-sdk",
   setup(b) {
-    b.onResolve({ filter: /^@aws-sdk\// }, (args) => (args.kind === "dynamic-import" ? { path: args.path, namespace: "aws-sdk-require" } : undefined));
+    // The YAML parser too: a runtime dependency that loads only for `check --template`.
+    b.onResolve({ filter: /^(@aws-sdk\/.*|yaml)$/ }, (args) => (args.kind === "dynamic-import" ? { path: args.path, namespace: "aws-sdk-require" } : undefined));
     b.onLoad({ filter: /.*/, namespace: "aws-sdk-require" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
   },
 };
 
+/** The CLI as one CommonJS script; `only` names the one command group a lean bundle keeps ("" for all). */
+function cliBundle(outfile, only) {
+  return build({
+    absWorkingDir: root,
+    entryPoints: ["src/cli/main.ts"],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    external: ["@aws-sdk/*", "@smithy/*", "yaml"],
+    plugins: [lazyChildProcess, noColorDetection, requireAwsSdk],
+    define: { ...define, __COURSE_DOCTOR_ONLY__: JSON.stringify(only) },
+    legalComments: "none",
+    sourcemap: "linked",
+    logLevel: "warning",
+  });
+}
+
 await Promise.all([
-  build({
-    absWorkingDir: root,
-    entryPoints: ["src/cli/main.ts"],
-    outfile: "dist/cli.cjs",
-    bundle: true,
-    minify: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    external: ["@aws-sdk/*", "@smithy/*"],
-    plugins: [lazyChildProcess, noColorDetection, requireAwsSdk],
-    define,
-    legalComments: "none",
-    sourcemap: "linked",
-    logLevel: "warning",
-  }),
+  cliBundle("dist/cli.cjs", ""),
   // The pattern commands alone (see src/cli/program.ts): what `pattern test` loads.
-  build({
-    absWorkingDir: root,
-    entryPoints: ["src/cli/main.ts"],
-    outfile: "dist/pattern.cjs",
-    bundle: true,
-    minify: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    external: ["@aws-sdk/*", "@smithy/*"],
-    plugins: [lazyChildProcess, noColorDetection, requireAwsSdk],
-    define: { ...define, __COURSE_DOCTOR_ONLY__: JSON.stringify("pattern") },
-    legalComments: "none",
-    sourcemap: "linked",
-    logLevel: "warning",
-  }),
+  cliBundle("dist/pattern.cjs", "pattern"),
   build({
     absWorkingDir: root,
     entryPoints: { index: "src/index.ts" },

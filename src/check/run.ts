@@ -24,8 +24,19 @@ import { formatDuration, formatWindow } from "../util/duration.js";
 import { TOOL } from "../version.js";
 import { readSnapshots, writeSnapshot } from "./snapshot-file.js";
 
+/** The flags that read a template or plan instead of an account (check and snapshot). */
+export interface TemplateFlags {
+  /** --template FILE (repeatable: templates of stacks that import from each other). */
+  template?: string[];
+  tfPlan?: string;
+  /** --account ID: AWS::AccountId. */
+  account?: string;
+  /** --parameter KEY=VALUE (repeatable). */
+  parameter?: string[];
+}
+
 /** Flags of `check` beyond the pipeline. */
-export interface CheckFlags extends PipelineFlags {
+export interface CheckFlags extends PipelineFlags, TemplateFlags {
   from?: string;
   saveSnapshot?: string;
   /** Also send a probe event (the only write `check` makes, and only with this flag). */
@@ -48,6 +59,18 @@ export async function runCheck(host: Host, flags: CheckFlags): Promise<number> {
   if (flags.trace === true && flags.busLogs === true) throw new UsageError("--trace and --bus-logs are two ways to see the match: choose one");
   if (flags.probe === true && flags.from !== undefined) throw new UsageError("--probe sends a live event: it cannot be combined with --from (a saved snapshot)");
   if (flags.probe === true && flags.all === true) throw new UsageError("--probe probes one rule: use it with --rule, not --all");
+  if (readsTemplate(flags)) {
+    if (flags.from !== undefined) throw new UsageError(`${templateFlag(flags)} reads the snapshot from the ${flags.tfPlan ? "plan" : "template"}: it cannot be combined with --from`);
+    if (flags.probe === true) throw new UsageError(`--probe sends a live event to a deployed pipeline: it cannot be combined with ${templateFlag(flags)} (before deploy)`);
+    const request = await host.settings.pipeline(flags);
+    const snapshots = await templateSnapshots(host, flags, request);
+    if (flags.saveSnapshot !== undefined) {
+      const where = await writeSnapshot(flags.saveSnapshot, snapshots.length === 1 && !request.all ? snapshots[0]! : snapshots, host.io);
+      host.out.progress(`snapshot written to ${where}`);
+    }
+    return report(host, format, snapshots, request, Date.now() - started, { offline: false, all: request.all || snapshots.length > 1 });
+  }
+  if (flags.account !== undefined || (flags.parameter?.length ?? 0) > 0) throw new UsageError("--account and --parameter go with --template or --tf-plan");
   if (flags.from !== undefined) {
     if (flags.saveSnapshot !== undefined) throw new UsageError("--save-snapshot writes what a live check collects: with --from there is nothing new to save");
     const request = await host.settings.pipeline(flags);
@@ -107,11 +130,59 @@ function selectFromSnapshots(snapshots: Snapshot[], flags: PipelineFlags, reques
   return selected;
 }
 
+function readsTemplate(flags: TemplateFlags): boolean {
+  return (flags.template?.length ?? 0) > 0 || flags.tfPlan !== undefined;
+}
+
+function templateFlag(flags: TemplateFlags): string {
+  return flags.tfPlan !== undefined ? "--tf-plan" : "--template";
+}
+
+/** KEY=VALUE pairs of --parameter. */
+function parseParameters(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf("=");
+    if (at <= 0) throw new UsageError(`--parameter ${value}: expected KEY=VALUE`);
+    out[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return out;
+}
+
+/** The snapshots of a template or plan: one per rule, before deploy (no AWS call, no credentials). */
+async function templateSnapshots(host: Host, flags: PipelineFlags & TemplateFlags, request: PipelineRequest): Promise<Snapshot[]> {
+  if ((flags.template?.length ?? 0) > 0 && flags.tfPlan !== undefined) throw new UsageError("--template and --tf-plan exclude each other: check one kind of definition at a time");
+  if (flags.account !== undefined && !/^\d{12}$/.test(flags.account)) throw new UsageError(`--account ${flags.account}: an AWS account id is 12 digits`);
+  const { readTemplateSnapshots } = await import("../template/index.js");
+  const parameters = parseParameters(flags.parameter ?? []);
+  if (flags.account !== undefined) parameters["AWS::AccountId"] ??= flags.account;
+  const region = await host.settings.givenRegion();
+  if (region !== null) parameters["AWS::Region"] ??= region;
+  const { snapshots, notes } = await readTemplateSnapshots(
+    { templates: flags.template ?? [], tfPlan: flags.tfPlan ?? null, region, account: flags.account ?? null, parameters },
+    {
+      bus: flags.bus ?? null,
+      rule: request.rule,
+      all: request.all,
+      function: request.function,
+      publisher: request.publisher,
+      busEnvVar: request.busEnvVar,
+      event: request.event,
+      sinceMs: request.sinceMs,
+      tool: TOOL,
+      now: new Date().toISOString(),
+    },
+    host.io,
+  );
+  for (const note of notes) host.out.warn(note);
+  return snapshots;
+}
+
 /** Runs `snapshot`: collects and writes the snapshot(s) without diagnosing. */
-export async function runSnapshot(host: Host, flags: PipelineFlags & { out?: string }): Promise<number> {
+export async function runSnapshot(host: Host, flags: PipelineFlags & TemplateFlags & { out?: string }): Promise<number> {
   if (host.settings.formatGiven) host.settings.formatFor(["json"]);
   const request = await host.settings.pipeline(flags);
-  const snapshots = await collectForRequest(host, request);
+  const snapshots = readsTemplate(flags) ? await templateSnapshots(host, flags, request) : await collectForRequest(host, request);
   const where = await writeSnapshot(flags.out ?? "-", request.all ? snapshots : snapshots[0]!, host.io);
   if (where !== "stdout") host.out.progress(`snapshot of ${snapshots.length === 1 ? `rule ${snapshots[0]!.request.rule}` : `${snapshots.length} rules`} written to ${where}`);
   // A snapshot of a pipeline that could not be read is not a snapshot of the pipeline: say what blocked it.
@@ -193,6 +264,11 @@ function sentElsewhere(finding: Finding, eventIsFor: readonly RuleFor[]): Findin
 
 function notesFor(snapshot: Snapshot, offline: boolean): string[] {
   const notes: string[] = [];
+  if (snapshot.source) {
+    const what = snapshot.source.kind === "tf-plan" ? "the Terraform plan" : snapshot.source.files.length > 1 ? "the templates" : "the template";
+    notes.push(`Checked before deploy from ${what} ${snapshot.source.files.join(", ")}: no AWS call was made; metrics, logs and queue depths need the deployed stack.`);
+    if (snapshot.source.accountPlaceholder) notes.push("AWS::AccountId stands as ACCOUNT in every ARN: pass --account ID to compare them with ARNs the template writes out.");
+  }
   if (offline) notes.push(`Diagnosed offline from a snapshot collected ${snapshot.collectedAt} by ${snapshot.tool}.`);
   if (snapshot.request.endpoint) notes.push(`AWS calls went to ${snapshot.request.endpoint}, not to AWS itself.`);
   if (snapshot.metrics.ok) {

@@ -4,6 +4,7 @@ import { couldNotRead, finding, type Check } from "./support.js";
 export const awsAccessCheck: Check = {
   id: "aws.access",
   title: "credentials resolve and the endpoint answers; account and region known",
+  needsAccount: true,
   run(snapshot) {
     const identity = snapshot.identity;
     const endpoint = snapshot.request.endpoint;

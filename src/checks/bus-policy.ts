@@ -8,6 +8,7 @@ import type { Snapshot } from "../model/snapshot.js";
 import { principalVerdict, withStatement } from "./policy-support.js";
 import { busArnOf } from "./publisher-permission.js";
 import { awsCommand, busNameOf, finding, skipped, unreadable, type Check } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 
 const ID = "bus.policy";
 
@@ -33,7 +34,7 @@ function run(snapshot: Snapshot): Finding[] {
       subject,
       detail: ["PutEvents from another account is refused unless the bus's resource policy admits that account (or its role): the events never arrive.", verdict.text].join("\n"),
       evidence,
-      fix: [
+      fix: templateFixes(snapshot)?.change(busArn, `add ${templateFixes(snapshot)!.terraform ? "an aws_cloudwatch_event_bus_policy" : "an AWS::Events::EventBusPolicy"} for this bus with the statement ${JSON.stringify(statement)}`) ?? [
         "Admit the publisher's account on the bus (the statements already there are kept):",
         `  ${awsCommand(["events", "put-permission"], [["--event-bus-name", busNameOf(snapshot)], ["--policy", withStatement(snapshot.bus.value.policy ?? null, statement)]])}`,
       ].join("\n"),

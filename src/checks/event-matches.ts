@@ -2,7 +2,7 @@ import { explainMatch, type FieldMismatch } from "../pattern/index.js";
 import { appEventOf } from "./app-event.js";
 import { NO_EVENT_ADVICE } from "./event-valid.js";
 import { readRulePattern } from "./rule-pattern.js";
-import { awsCommand, describeFailure, finding, regionOf, skipped, type Check } from "./support.js";
+import { awsCommand, describeFailure, finding, regionOf, skipped, unresolvedFinding, type Check } from "./support.js";
 
 function show(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
@@ -42,6 +42,8 @@ export const eventMatchesCheck: Check = {
     if (!app) return [skipped("event.matches", "no application event given", NO_EVENT_ADVICE)];
     const read = readRulePattern(snapshot);
     if (!read) return [skipped("event.matches", "no rule to match (see rule.exists)")];
+    const unknown = unresolvedFinding(snapshot, "event.matches", "rule.eventPattern", "the rule's EventPattern");
+    if (unknown) return [unknown];
     if (!app.ok) return [skipped("event.matches", "the event could not be read (see event.valid)")];
     if (read.kind === "none") {
       if (!read.schedule) return [skipped("event.matches", "the rule has no pattern (see rule.pattern)")];

@@ -20,7 +20,7 @@ import { publisherPermissionCheck } from "./publisher-permission.js";
 import { ruleExistsCheck } from "./rule-exists.js";
 import { rulePatternCheck } from "./rule-pattern.js";
 import { ruleStateCheck } from "./rule-state.js";
-import { connectionOf, finding, withConnection, type Check } from "./support.js";
+import { beforeDeploy, beforeDeploySkip, connectionOf, finding, withConnection, type Check } from "./support.js";
 import { targetAsyncCheck } from "./target-async.js";
 import { targetDlqCheck } from "./target-dlq.js";
 import { targetEncryptionCheck } from "./target-encryption.js";
@@ -69,6 +69,10 @@ export function runChecks(snapshot: Snapshot, checks: readonly Check[] = CHECKS)
   const findings: Finding[] = [];
   const connection = connectionOf(snapshot);
   for (const check of checks) {
+    if (check.needsAccount && beforeDeploy(snapshot)) {
+      findings.push(beforeDeploySkip(snapshot, check.id));
+      continue;
+    }
     try {
       // Every fix runs where the diagnosis looked: the run's region, profile and endpoint.
       findings.push(...check.run(snapshot).map((f) => (f.fix ? { ...f, fix: withConnection(f.fix, connection) } : f)));

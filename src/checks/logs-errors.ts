@@ -61,6 +61,7 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
 export const logsErrorsCheck: Check = {
   id: "logs.errors",
   title: "no recent error lines in the target's log group",
+  needsAccount: true,
   run(snapshot) {
     if (!snapshot.rule.ok) return [skipped("logs.errors", "no rule to read (see rule.exists)")];
     if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("logs.errors", "no targets (see targets.present)")];

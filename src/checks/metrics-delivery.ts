@@ -5,6 +5,7 @@ import { finding, plural, skipped, type Check } from "./support.js";
 export const metricsDeliveryCheck: Check = {
   id: "metrics.delivery",
   title: "Invocations happen and FailedInvocations is zero",
+  needsAccount: true,
   run(snapshot) {
     if (!snapshot.rule.ok) return [skipped("metrics.delivery", "no rule to read (see rule.exists)")];
     if (!snapshot.metrics.ok) return [skipped("metrics.delivery", "the rule's metrics could not be read (see metrics.matched)")];

@@ -43,6 +43,7 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
 export const metricsErrorsCheck: Check = {
   id: "metrics.errors",
   title: "the target function's Errors and Throttles are zero",
+  needsAccount: true,
   run(snapshot) {
     if (!snapshot.rule.ok) return [skipped("metrics.errors", "no rule to read (see rule.exists)")];
     if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("metrics.errors", "no targets (see targets.present)")];

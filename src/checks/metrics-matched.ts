@@ -5,6 +5,7 @@ import { awsCommand, finding, flagsText, regionOf, sh, skipped, unreadable, type
 export const metricsMatchedCheck: Check = {
   id: "metrics.matched",
   title: "MatchedEvents, queried with the right dimensions, is above zero in the window",
+  needsAccount: true,
   run(snapshot) {
     if (!snapshot.rule.ok) return [skipped("metrics.matched", "no rule to read (see rule.exists)")];
     if (!snapshot.metrics.ok) return [unreadable(snapshot, "metrics.matched", "the rule's metrics", snapshot.metrics)];

@@ -3,6 +3,7 @@ import type { Snapshot } from "../model/snapshot.js";
 import { appEventOf } from "./app-event.js";
 import { accountOf, busNameOf, finding, regionOf, sh, skipped, unreadable, type Check } from "./support.js";
 import type { Finding } from "../model/finding.js";
+import { templateFixes } from "./template-fixes.js";
 
 /** Where a bus setting sends events: a bus name in some region and account. */
 interface BusDestination {
@@ -87,11 +88,12 @@ function publisherFinding(snapshot: Snapshot, ruleBus: string): Finding | null {
   const detail = dest.unset
     ? `A publisher that reads its bus from ${busEnvVar} and finds it unset calls PutEvents without EventBusName, which means the default bus; PutEvents still succeeds, and the event never reaches ${ruleBus}.`
     : `PutEvents succeeds, and the event lands on a bus where this rule does not live.`;
+  const template = templateFixes(snapshot);
   return finding("publisher.bus", "fail", title, {
     subject: name,
     detail,
     evidence,
-    fix: [
+    fix: template ? template.busVariable({ publisher: name, variable: busEnvVar, bus: ruleBus }) : [
       `${dest.unset ? "add" : "set"} ${busEnvVar}=${ruleBus} ${dest.unset ? "to" : "in"} ${name}'s environment (keep its other variables: update-function-configuration replaces the whole set):`,
       `  ${setVariableCommand(name, busEnvVar, ruleBus, region)}`,
       `and set it where the function is defined (SAM, CDK, Terraform), or the next deploy undoes it.`,

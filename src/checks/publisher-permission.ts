@@ -7,6 +7,7 @@ import type { Finding } from "../model/finding.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { roleVerdict } from "./policy-support.js";
 import { accountOf, awsCommand, busNameOf, finding, regionOf, skipped, unreadable, type Check } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 
 const ID = "publisher.permission";
 
@@ -53,7 +54,7 @@ function run(snapshot: Snapshot): Finding[] {
         verdict.text,
       ].join("\n"),
       evidence,
-      fix: [
+      fix: templateFixes(snapshot)?.putEventsPermission(roleArn, busArn, busNameOf(snapshot), statement) ?? [
         `Allow it in an inline policy of the role${role.value.boundary ? " (and in its permissions boundary)" : ""}:`,
         `  ${awsCommand(["iam", "put-role-policy"], [["--role-name", roleName], ["--policy-name", "eventbridge-put-events"], ["--policy-document", JSON.stringify({ Version: "2012-10-17", Statement: [statement] })]])}`,
         "and in the function's definition (SAM: EventBridgePutEventsPolicy; CDK: bus.grantPutEventsTo(fn)), or the next deploy undoes it.",

@@ -10,7 +10,8 @@ import { parseArn } from "../model/arn.js";
 import { normalizePrincipal } from "../model/lambda-policy.js";
 import type { ReadLocation, RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
 import { DELIVERY_ACTIONS, deliveryResource, eventBridgeVerdict, eventBridgeVerdictOfAny, principalVerdict, ROLE_KINDS, sidFor, withStatement, type Verdict } from "./policy-support.js";
-import { awsCommand, describeTarget, finding, isCrossAccount, KIND_NOUN, skipped, subjectOf, unreadable, whereOf } from "./support.js";
+import { awsCommand, describeTarget, finding, isCrossAccount, KIND_NOUN, skipped, subjectOf, unreadable, unresolvedFinding, whereOf } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 import { queueUrlOf } from "../model/arn.js";
 
 const ID = "target.permission";
@@ -40,6 +41,11 @@ function serviceDelivery(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo)
       : eventBridgeVerdict(facts.policy, rule, actions, resource);
   const evidence: Record<string, unknown> = { targetArn: target.arn, ruleArn: rule.arn, actions, decision: verdict.decision, verdict: verdict.text, statements: verdict.statements };
   if (verdict.problems.length > 0) evidence.invalid = verdict.problems;
+  if (verdict.decision === "denied") {
+    const unknown = unresolvedFinding(snapshot, ID, `targetResources.${target.id}.policy`, `a statement of the ${policyNoun(target)} of ${what}`, subject);
+    if (unknown) return unknown;
+  }
+  const template = templateFixes(snapshot);
   const statement = {
     Sid: sidFor("EventBridge", rule),
     Effect: "Allow",
@@ -57,7 +63,10 @@ function serviceDelivery(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo)
       target.kind === "logs"
         ? "CloudWatch Logs accepts EventBridge's writes only when one of the account's Logs resource policies allows them; without one, deliveries fail (NO_PERMISSIONS) and are not retried."
         : `EventBridge delivers to a ${KIND_NOUN[target.kind]} only when its policy allows ${actions.join(" / ")} for events.amazonaws.com (with the rule's ARN as aws:SourceArn); otherwise deliveries fail (NO_PERMISSIONS) and are not retried.`,
-    fix: policyFix(target, facts.policy ?? null, statement, state.location),
+    fix:
+      template && (target.kind === "sqs" || target.kind === "sns" || target.kind === "logs")
+        ? template.resourcePolicy({ kind: target.kind, arn: target.kind === "logs" ? target.arn : target.arn, statement, rule })
+        : policyFix(target, facts.policy ?? null, statement, state.location),
   });
 }
 

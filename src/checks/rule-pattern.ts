@@ -1,7 +1,7 @@
 import { InvalidPatternError, lintPattern, validatePattern, type LintIssue } from "../pattern/index.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { appEventOf } from "./app-event.js";
-import { awsCommand, finding, plural, regionOf, sh, skipped, type Check } from "./support.js";
+import { awsCommand, finding, plural, regionOf, sh, skipped, unresolvedFinding, type Check } from "./support.js";
 
 /** The rule's pattern, read and validated once for every check that needs it. */
 export type RulePattern =
@@ -86,6 +86,8 @@ export const rulePatternCheck: Check = {
   run(snapshot) {
     const read = readRulePattern(snapshot);
     if (!read) return [skipped("rule.pattern", "no rule to read (see rule.exists)")];
+    const unknown = unresolvedFinding(snapshot, "rule.pattern", "rule.eventPattern", "the rule's EventPattern");
+    if (unknown) return [unknown];
     const rule = snapshot.rule.ok ? snapshot.rule.value : null;
     if (read.kind === "none") {
       if (read.schedule) {

@@ -1,4 +1,5 @@
-import { awsCommand, finding, regionOf, skipped, type Check } from "./support.js";
+import { awsCommand, finding, regionOf, skipped, unresolvedFinding, type Check } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 
 /** The rule is enabled: a disabled rule matches nothing. */
 export const ruleStateCheck: Check = {
@@ -7,6 +8,8 @@ export const ruleStateCheck: Check = {
   run(snapshot) {
     if (!snapshot.rule.ok) return [skipped("rule.state", "no rule to read (see rule.exists)")];
     const rule = snapshot.rule.value;
+    const unknown = unresolvedFinding(snapshot, "rule.state", "rule.state", `the State of rule ${rule.name}`);
+    if (unknown) return [unknown];
     const evidence = { state: rule.state, arn: rule.arn, ...(rule.managedBy ? { managedBy: rule.managedBy } : {}) };
     if (rule.state === "ENABLED") return [finding("rule.state", "pass", "ENABLED", { evidence })];
     if (rule.state === "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS") {
@@ -18,7 +21,7 @@ export const ruleStateCheck: Check = {
       ];
     }
     const region = regionOf(snapshot);
-    const enable = awsCommand(["events", "enable-rule"], [["--name", rule.name], ["--event-bus-name", rule.busName], ["--region", region]]);
+    const enable = templateFixes(snapshot)?.enableRule(rule) ?? awsCommand(["events", "enable-rule"], [["--name", rule.name], ["--event-bus-name", rule.busName], ["--region", region]]);
     if (rule.state === "DISABLED") {
       return [
         finding("rule.state", "fail", "DISABLED: the rule matches no events", {

@@ -12,6 +12,8 @@ export interface Check {
   id: FindingId;
   /** What the check verifies, for help and documentation. */
   title: string;
+  /** It reads what only a running account has (metrics, logs, credentials): `skip` for a snapshot read before deploy. */
+  needsAccount?: boolean;
   run(snapshot: Snapshot): Finding[];
 }
 
@@ -43,6 +45,8 @@ export function describeFailure(failure: CollectFailure): string {
       return `access denied (${failure.action ?? failure.error})`;
     case "not-found":
       return `not found (${failure.error})`;
+    case "unresolved":
+      return failure.error;
     default:
       return failure.error;
   }
@@ -65,6 +69,8 @@ function adviceFor(failure: CollectFailure): string {
       return "No usable credentials: sign in, or pass --profile.";
     case "not-found":
       return "Not found: check the names, the region and the account you run as.";
+    case "unresolved":
+      return "course-doctor resolves the template statically and never guesses a value that only deploy time (or another stack) gives.";
     default:
       return "The service could not answer this read; it may be passing: run again (--verbose shows its whole answer).";
   }
@@ -84,6 +90,8 @@ function fixFor(failure: CollectFailure): string {
       return "Sign in (aws sso login, or set AWS_PROFILE / --profile) and run again.";
     case "unreachable":
       return "Check the network, --region and --endpoint-url, then run again.";
+    case "unresolved":
+      return "Give the value: --parameter NAME=VALUE for a parameter, --account ID for AWS::AccountId, or the template that defines or exports it with another --template; or check the deployed stack (course-doctor check).";
     default:
       return "Run again with --verbose to see the service's answer.";
   }
@@ -94,7 +102,8 @@ function fixFor(failure: CollectFailure): string {
  * which is not the same as broken.
  */
 export function couldNotRead(id: FindingId, what: string, failure: CollectFailure, subject?: string): Finding {
-  return finding(id, "error", `could not read ${what}: ${describeFailure(failure)}`, {
+  const title = failure.reason === "unresolved" ? `not known before deploy: ${describeFailure(failure)}` : `could not read ${what}: ${describeFailure(failure)}`;
+  return finding(id, "error", title, {
     detail: adviceFor(failure),
     fix: fixFor(failure),
     evidence: { reason: failure.reason, error: failure.error, ...(failure.action ? { action: failure.action } : {}) },
@@ -112,6 +121,34 @@ export function unreadable(snapshot: Snapshot, id: FindingId, what: string, fail
     return skipped(id, "not checked: no access to AWS (see aws.access)", undefined, subject);
   }
   return couldNotRead(id, what, failure, subject);
+}
+
+/** True for a snapshot read from a template or plan: nothing is deployed yet. */
+export function beforeDeploy(snapshot: Snapshot): boolean {
+  return snapshot.source !== undefined;
+}
+
+/** The `skip` of a check that needs a running account, for a snapshot read before deploy. */
+export function beforeDeploySkip(snapshot: Snapshot, id: FindingId, subject?: string): Finding {
+  const what = snapshot.source?.kind === "tf-plan" ? "a Terraform plan" : "a template";
+  return skipped(id, `before deploy: read from ${what}; this needs a running account`, "Run course-doctor check against the deployed stack for this one.", subject);
+}
+
+/** The value a field of a before-deploy snapshot rests on that the template leaves to deploy time, if any. */
+export function unresolvedFor(snapshot: Snapshot, field: string): NonNullable<Snapshot["source"]>["unresolved"][number] | undefined {
+  return snapshot.source?.unresolved.find((u) => u.field === field || u.field.startsWith(`${field}.`));
+}
+
+/** The `error` of a finding whose input the template leaves to deploy time: naming the value, never a guess. */
+export function unresolvedFinding(snapshot: Snapshot, id: FindingId, field: string, what: string, subject?: string): Finding | null {
+  const value = unresolvedFor(snapshot, field);
+  if (!value) return null;
+  return finding(id, "error", `not known before deploy: ${what} is ${value.value}`, {
+    detail: `${value.why}.${value.resource ? ` (in ${value.resource})` : ""} course-doctor never guesses a value that only deploy time gives.`,
+    evidence: { field: value.field, value: value.value, why: value.why, ...(value.resource ? { resource: value.resource } : {}) },
+    fix: "Give the value: --parameter NAME=VALUE for a parameter, --account ID for AWS::AccountId, or the template that defines or exports it with another --template; or check the deployed stack (course-doctor check).",
+    ...(subject !== undefined ? { subject } : {}),
+  });
 }
 
 /** A `skip`: the check did not apply, or an earlier finding explains why its input is missing. */

@@ -11,6 +11,7 @@ import type { Finding } from "../model/finding.js";
 import type { EventInvokeConfig, LambdaTargetState, MetricsState, Snapshot, TargetInfo } from "../model/snapshot.js";
 import { lambdaTotal, windowLabel } from "./metrics-support.js";
 import { accountOf, awsCommand, describeTarget, finding, formatWindow, plural, regionOf, skipped, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 
 /** Lambda's defaults when no asynchronous invocation settings are configured. */
 export const DEFAULT_ASYNC_RETRIES = 2;
@@ -125,6 +126,8 @@ function rolePolicyLines(state: LambdaTargetState, destination: string, region: 
 
 /** The commands that give the function an on-failure destination, keeping its other asynchronous settings. */
 function destinationFix(snapshot: Snapshot, state: LambdaTargetState, e: Effective): string[] {
+  const template = templateFixes(snapshot);
+  if (template) return [template.asyncDestination(state.functionName, state.qualifier, e.retries === 0)];
   const region = regionOf(snapshot);
   const account = accountOf(snapshot) ?? "ACCOUNT";
   const queue = `${state.functionName}${state.qualifier ? `-${state.qualifier}` : ""}-async-failures`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 80);

@@ -2,7 +2,8 @@ import type { Finding } from "../model/finding.js";
 import type { DlqMessage, RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
 import { queueUrlOf } from "../model/arn.js";
 import { eventBridgeVerdict, sidFor, withStatement } from "./policy-support.js";
-import { awsCommand, finding, flagsText, plural, regionOf, sh, skipped, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
+import { awsCommand, beforeDeploy, beforeDeploySkip, finding, flagsText, plural, regionOf, sh, skipped, subjectOf, targetsInScope, unreadable, unresolvedFinding, type Check } from "./support.js";
+import { templateFixes, type TemplateFixes } from "./template-fixes.js";
 
 /** What each dead-letter ERROR_CODE points at (eb-rule-dlq). */
 const CODE_ADVICE: Record<string, string> = {
@@ -42,8 +43,17 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
   const dlq = collected.value;
   const evidence: Record<string, unknown> = { deadLetterArn: dlq.arn, depth: dlq.depth, ...(dlq.inFlight !== undefined ? { inFlight: dlq.inFlight } : {}) };
   if (dlq.messages) evidence.messages = dlq.messages;
-  const refusal = snapshot.rule.ok && dlq.policy !== undefined ? dlqPolicyFinding(snapshot.rule.value, dlq.arn, dlq.policy, dlq.url ?? queueUrlOf(dlq.arn), subject, evidence) : null;
+  const refusal = snapshot.rule.ok && dlq.policy !== undefined ? dlqPolicyFinding(snapshot.rule.value, dlq.arn, dlq.policy, dlq.url ?? queueUrlOf(dlq.arn), subject, evidence, templateFixes(snapshot)) : null;
+  if (refusal?.status === "fail") {
+    const unknown = unresolvedFinding(snapshot, "target.dlq", `deadLetterQueues.${dlq.arn}.policy`, `a statement of the queue policy of ${name}`, subject);
+    if (unknown) return unknown;
+  }
   if (refusal) return refusal;
+  // Before deploy the queue policy is all there is: its depth needs the running queue.
+  if (beforeDeploy(snapshot)) {
+    const skip = beforeDeploySkip(snapshot, "target.dlq", subject);
+    return { ...skip, title: `${name} admits events.amazonaws.com; its depth: ${skip.title}` };
+  }
   if (dlq.depth <= 0) {
     const inFlight = dlq.inFlight ? ` (${dlq.inFlight} in flight)` : "";
     return finding("target.dlq", "pass", `${name} is empty${inFlight}`, { subject, evidence });
@@ -71,7 +81,7 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
 }
 
 /** A dead-letter queue whose policy does not admit EventBridge loses what it should keep (InvocationsFailedToBeSentToDlq). */
-function dlqPolicyFinding(rule: RuleInfo, arn: string, policy: string | null, url: string, subject: string, evidence: Record<string, unknown>): Finding | null {
+function dlqPolicyFinding(rule: RuleInfo, arn: string, policy: string | null, url: string, subject: string, evidence: Record<string, unknown>, template: TemplateFixes | null): Finding | null {
   const verdict = eventBridgeVerdict(policy, rule, ["sqs:SendMessage"], arn);
   if (verdict.decision !== "denied") return null;
   const name = queueName(arn);
@@ -80,7 +90,7 @@ function dlqPolicyFinding(rule: RuleInfo, arn: string, policy: string | null, ur
     subject,
     detail: ["EventBridge writes to the dead-letter queue as events.amazonaws.com; without a queue policy allowing sqs:SendMessage from this rule, the write fails (InvocationsFailedToBeSentToDlq) and the event is gone.", verdict.text].join("\n"),
     evidence: { ...evidence, policy: verdict.text },
-    fix: [
+    fix: template ? template.resourcePolicy({ kind: "sqs", arn, statement, rule }) : [
       "Add the statement to the queue policy (the statements already there are kept):",
       `  ${awsCommand(["sqs", "set-queue-attributes"], [["--queue-url", url], ["--attributes", JSON.stringify({ Policy: withStatement(policy, statement) })], ["--region", arn.split(":")[3] ?? null]])}`,
     ].join("\n"),

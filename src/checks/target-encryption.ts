@@ -9,6 +9,7 @@ import type { Collected, KeyFacts, RuleInfo, Snapshot, TargetInfo } from "../mod
 import { queueUrlOf } from "../model/arn.js";
 import { eventBridgeVerdict, sidFor, withStatement } from "./policy-support.js";
 import { awsCommand, describeTarget, finding, skipped, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 
 const ID = "target.encryption";
 const KMS_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
@@ -44,6 +45,15 @@ function judgeKey(snapshot: Snapshot, rule: RuleInfo, item: Encrypted, subject: 
   };
   const keyPolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${rule.arn.split(":")[4]}:root` }, Action: "kms:*", Resource: "*" }, grant] });
   const managed = item.key?.ok ? item.key.value.manager === "AWS" : isAwsManagedAlias(item.keyId);
+  const template = templateFixes(snapshot);
+  if (managed && template) {
+    return finding(ID, "fail", `${item.what} is encrypted with the AWS managed key ${item.keyId}: EventBridge cannot be allowed to use it`, {
+      subject,
+      detail: "An AWS managed key's policy cannot be changed to admit events.amazonaws.com, so EventBridge cannot encrypt messages for this queue or topic: every delivery fails (KMS access denied).",
+      evidence,
+      fix: template.change(item.arn, `set ${template.terraform ? "kms_master_key_id" : "KmsMasterKeyId"} to a customer managed key (${template.terraform ? "an aws_kms_key" : "an AWS::KMS::Key"}) whose key policy allows events.amazonaws.com ${KMS_ACTIONS.join(" and ")}: ${JSON.stringify(grant)}`),
+    });
+  }
   if (managed) {
     return finding(ID, "fail", `${item.what} is encrypted with the AWS managed key ${item.keyId}: EventBridge cannot be allowed to use it`, {
       subject,
@@ -79,7 +89,7 @@ function judgeKey(snapshot: Snapshot, rule: RuleInfo, item: Encrypted, subject: 
     subject,
     detail: [`EventBridge cannot encrypt messages for this ${item.kind === "sqs" ? "queue" : "topic"} without the key: every delivery fails.`, verdict.text, roleNote].filter(Boolean).join("\n"),
     evidence,
-    fix: [
+    fix: template ? template.policyStatement({ owner: item.keyId, policy: "key", statement: grant }) : [
       "Add the statement to the key policy (the statements already there are kept):",
       `  ${awsCommand(["kms", "put-key-policy"], [["--key-id", key.keyId], ["--policy-name", "default"], ["--policy", withStatement(key.policy, grant)], ["--region", item.region]])}`,
     ].join("\n"),

@@ -1,7 +1,8 @@
 import type { Finding } from "../model/finding.js";
 import { READ_TARGET_KINDS } from "../model/arn.js";
 import type { RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
-import { awsCommand, describeTarget, finding, KIND_NOUN, regionOf, skipped, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
+import { awsCommand, beforeDeploy, describeTarget, finding, KIND_NOUN, regionOf, skipped, subjectOf, targetsInScope, unreadable, unresolvedFinding, type Check } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 
 /** A target that is not a Lambda function: its queue, topic, log group, bus, ... exists where its ARN says. */
 function checkResource(snapshot: Snapshot, rule: RuleInfo | null, target: TargetInfo): Finding {
@@ -37,12 +38,21 @@ function checkResource(snapshot: Snapshot, rule: RuleInfo | null, target: Target
   if (status !== undefined && !/^ACTIVE$/i.test(status)) {
     return finding("target.exists", "warn", `${what} is ${status}`, { subject, evidence, detail: "Deliveries may fail until it is ACTIVE." });
   }
+  if (beforeDeploy(snapshot)) return finding("target.exists", "pass", `${what} is defined in the ${snapshot.source?.kind === "tf-plan" ? "plan" : "template"}${definedBy(snapshot, target.arn)}`, { subject, evidence });
   const elsewhere = state.location.via !== "caller" ? ` (account ${account}, read with ${state.location.via})` : region !== regionOf(snapshot) ? ` (in ${region})` : "";
   return finding("target.exists", "pass", `${what} exists${elsewhere}`, { subject, evidence });
 }
 
+/** " (DocumentQueue)": the logical id or address that defines a resource, for titles. */
+function definedBy(snapshot: Snapshot, key: string): string {
+  const origin = snapshot.source?.logicalIds[key];
+  return origin ? ` (${origin.sam ? origin.sam.function : origin.id})` : "";
+}
+
 function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
   const subject = subjectOf(target);
+  const unknownArn = unresolvedFinding(snapshot, "target.exists", `targets.${target.id}.arn`, `the Arn of target ${target.id}`, subject);
+  if (unknownArn) return unknownArn;
   if (target.kind !== "lambda" || !target.function) return checkResource(snapshot, snapshot.rule.ok ? snapshot.rule.value : null, target);
   const state = snapshot.lambdaTargets[target.id];
   if (!state) return skipped("target.exists", `${subject}: not collected`, undefined, subject);
@@ -53,11 +63,14 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
   if (!config.ok) {
     if (config.reason !== "not-found") return unreadable(snapshot, "target.exists", `function ${subject}`, config, subject);
     const rule = snapshot.rule.ok ? snapshot.rule.value : null;
+    const template = templateFixes(snapshot);
     return finding("target.exists", "fail", `${subject} does not exist${qualifier ? ` (no ${qualifier} on ${name}, or no function)` : ""}`, {
       subject,
       detail: "EventBridge cannot invoke a missing function; the delivery fails with NO_RESOURCE and is not retried.",
       evidence: { targetId: target.id, targetArn: target.arn, error: config.error },
-      fix: rule
+      fix: template
+        ? template.functionChange({ functionName: name, text: qualifier ? `publish the alias ${qualifier} the rule targets (SAM: AutoPublishAlias: ${qualifier}; else an AWS::Lambda::Alias named ${qualifier}), or point the target at an alias that exists` : "define the function the rule targets" })
+        : rule
         ? [
             `Deploy ${subject} in ${region ?? "the rule's region"} (the target names ${target.arn}),`,
             `or remove the target: ${awsCommand(["events", "remove-targets"], [["--rule", rule.name], ["--event-bus-name", rule.busName], ["--ids", target.id], ["--region", region]])}`,
@@ -80,11 +93,12 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
   if (concurrency.ok) {
     evidence.reservedConcurrency = concurrency.value.reserved;
     if (concurrency.value.reserved === 0) {
+      const template = templateFixes(snapshot);
       problems.push({
         status: "fail",
         title: `${subject} is throttled to zero: reserved concurrency 0`,
         detail: "Every invocation is throttled; EventBridge retries and then drops the event (or sends it to the dead-letter queue).",
-        fix: [
+        fix: template ? template.functionChange({ functionName: name, text: template.terraform ? "remove reserved_concurrent_executions = 0 (or reserve some)" : "remove ReservedConcurrentExecutions: 0 (or reserve some)" }) : [
           `Remove the limit: ${awsCommand(["lambda", "delete-function-concurrency"], [["--function-name", name], ["--region", region]])}`,
           `or reserve some: ${awsCommand(["lambda", "put-function-concurrency"], [["--function-name", name], ["--reserved-concurrent-executions", "10"], ["--region", region]])}`,
         ].join("\n"),
@@ -122,6 +136,9 @@ function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
     });
   }
 
+  if (problems.length === 0 && beforeDeploy(snapshot)) {
+    return finding("target.exists", "pass", `${subject} is defined in the ${snapshot.source?.kind === "tf-plan" ? "plan" : "template"}${definedBy(snapshot, name)}`, { subject, evidence, ...(concurrencyNote ? { detail: concurrencyNote } : {}) });
+  }
   if (problems.length === 0) {
     const details = [c.version && qualifier ? `version ${c.version}` : null, c.runtime ?? null].filter(Boolean).join(", ");
     return finding("target.exists", "pass", `${subject} is ${stateName ?? "present"}${details ? ` (${details})` : ""}`, {

@@ -9,7 +9,8 @@ import { applyTargetInput, InvalidInputTransformError, repairTargetInput, type I
 import type { Finding, FindingStatus } from "../model/finding.js";
 import type { RuleInfo, Snapshot, TargetInfo, TargetInputSettings } from "../model/snapshot.js";
 import { appEventOf } from "./app-event.js";
-import { accountOf, describeTarget, finding, putTargetCommand, regionOf, sh, skipped, subjectOf, targetsInScope, type Check } from "./support.js";
+import { accountOf, describeTarget, finding, putTargetCommand, regionOf, sh, skipped, subjectOf, targetsInScope, unresolvedFinding, type Check } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 
 /** How long the payload preview in a title may be. */
 const PREVIEW = 60;
@@ -126,6 +127,8 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
     return skipped("target.input", `${how} (written by an older course-doctor: collect it again)`, undefined, subject);
   }
   const settings = target.input;
+  const unknown = unresolvedFinding(snapshot, "target.input", `targets.${target.id}.input`, `the input settings of target ${target.id}`, subject);
+  if (unknown) return unknown;
   const source = eventFor(snapshot, rule);
   if (source.kind === "invalid") return skipped("target.input", `the application's event could not be read (see event.valid): ${source.message}`, undefined, subject);
   const event = source.event;
@@ -198,6 +201,22 @@ function fixFor(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo, settings
   const region = regionOf(snapshot);
   const lines: string[] = [];
   const removes = repair !== null && Object.keys(repair.settings).length === 0;
+  const template = templateFixes(snapshot);
+  if (template) {
+    const fields = ["Input", "InputPath", "InputTransformer"] as const;
+    const set = repair && !removes ? (repair.settings as Record<string, unknown>) : {};
+    lines.push(
+      template.targetChange({
+        rule,
+        targetId: target.id,
+        set,
+        remove: fields.filter((f) => settings[f] !== undefined && !(f in set)),
+        note: repair ? `${repair.summary}${removes ? "" : ` It then receives ${previewPayload(repair.result.payload, 100)}`}` : "Then the target receives the whole event (its detail under .detail).",
+      }),
+    );
+    lines.push(`See what ${describeTarget(target)} would receive, offline:`, `  course-doctor input ${sh(JSON.stringify(repair && !removes ? repair.settings : settings))} ${sh(JSON.stringify(snapshot.event?.input ?? event))} --rule-arn ${sh(rule.arn)}`);
+    return lines.join("\n");
+  }
   if (repair && !removes) {
     lines.push(`${repair.summary} The command keeps the target's other settings (needs jq):`);
     lines.push(`  ${putTargetCommand(rule, target.id, region, jqSetting(repair.settings))}`);

@@ -13,8 +13,10 @@ import {
   subjectOf,
   targetsInScope,
   unreadable,
+  unresolvedFinding,
   type Check,
 } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 
 function sidOf(statement: PolicyStatement): string {
   return statement.Sid ?? "(no Sid)";
@@ -35,6 +37,8 @@ function summarize(verdict: StatementVerdict): Record<string, unknown> {
 
 function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Finding {
   const subject = subjectOf(target);
+  const unknownArn = unresolvedFinding(snapshot, "target.permission", `targets.${target.id}.arn`, `the Arn of target ${target.id}`, subject);
+  if (unknownArn) return unknownArn;
   const other = resourcePermission(snapshot, rule, target);
   if (other) return other;
   if (!target.function) return skipped("target.permission", `${describeTarget(target)}: not a function ARN`, undefined, subject);
@@ -95,6 +99,7 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
       });
     }
     if (a.sourceAccount !== null) {
+      const template = templateFixes(snapshot);
       return finding("target.permission", "warn", `events.amazonaws.com may invoke it from ${from}, but statement ${sid} also has a SourceAccount condition`, {
         subject,
         detail: [
@@ -104,7 +109,7 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
           .filter(Boolean)
           .join("\n"),
         evidence: { ...evidence, sourceAccount: a.sourceAccount },
-        fix: `Replace the statement with one that names only the rule:\n  ${addPermission}\n  ${removePermission(sid)}`,
+        fix: template ? template.lambdaPermission({ rule, target, wrong: [{ sid, kind: "source-account" }] }) : `Replace the statement with one that names only the rule:\n  ${addPermission}\n  ${removePermission(sid)}`,
       });
     }
     if (a.unevaluated.length > 0) {
@@ -139,6 +144,9 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
     // A function reached through a role needs no resource-policy statement for events.amazonaws.com.
     return skipped("target.permission", `${subject} is invoked through role ${target.roleArn} (see target.role); its resource policy does not admit events.amazonaws.com itself`, undefined, subject);
   }
+  // Before deploy, a statement whose value only deploy time gives may be the one that admits it.
+  const unknownPolicy = unresolvedFinding(snapshot, "target.permission", `lambdaTargets.${target.id}.policy`, `a permission for ${subject}`, subject);
+  if (unknownPolicy) return unknownPolicy;
   const status = "fail";
   const nearMisses = verdict.verdicts.filter((v): v is Extract<StatementVerdict, { admits: false }> => !v.admits && v.nearMiss);
   let title: string;
@@ -179,11 +187,17 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
         ...wrongSourceArn.map((m) => `then remove the statement with the wrong ARN: ${removePermission(m.statement.Sid!)}`),
         whyNot(nearMisses, statements.length),
       ];
+  const template = templateFixes(snapshot);
+  const templateFix = template?.lambdaPermission({
+    rule,
+    target,
+    wrong: nearMisses.flatMap((m) => (m.reasons.length === 1 && m.statement.Sid ? [{ sid: m.statement.Sid, kind: m.reasons[0]!.kind }] : [])),
+  });
   return finding("target.permission", status, title, {
     subject,
     detail: [why, roleNote].filter(Boolean).join("\n"),
     evidence,
-    fix: fix.join("\n"),
+    fix: templateFix ?? fix.join("\n"),
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Finding } from "../model/finding.js";
 import type { RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
 import { accountOf, awsCommand, finding, formatWindow, putTargetCommand, regionOf, skipped, subjectOf, targetsInScope, type Check } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 
 /** EventBridge's retry policy when the target sets none (eb-rule-dlq). */
 const DEFAULT_RETRY = "24h, 185 attempts";
@@ -49,7 +50,7 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
       .filter(Boolean)
       .join("\n"),
     evidence,
-    fix: [
+    fix: templateFixes(snapshot)?.deadLetterQueue(rule, target.id) ?? [
       `Create a queue and attach it to the target (the command keeps the target's other settings):`,
       `  ${awsCommand(["sqs", "create-queue"], [["--queue-name", queue], ["--region", region]])}`,
       `  ${putTargetCommand(rule, target.id, region, merge)}`,

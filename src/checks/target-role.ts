@@ -7,7 +7,8 @@
 import type { Finding } from "../model/finding.js";
 import type { RoleFacts, RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
 import { DELIVERY_ACTIONS, deliveryResource, roleVerdict, ROLE_KINDS, trustVerdict, withStatement } from "./policy-support.js";
-import { awsCommand, describeTarget, finding, isCrossAccount, KIND_NOUN, sh, skipped, subjectOf, targetsInScope, unreadable, whereOf, type Check } from "./support.js";
+import { awsCommand, describeTarget, finding, isCrossAccount, KIND_NOUN, sh, skipped, subjectOf, targetsInScope, unreadable, unresolvedFinding, whereOf, type Check } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 
 const ID = "target.role";
 
@@ -16,7 +17,9 @@ function roleName(arn: string): string {
 }
 
 /** put-targets replaces the whole target: read it back and change only its RoleArn. */
-function setRoleCommand(rule: RuleInfo, target: TargetInfo, roleArn: string): string {
+function setRoleCommand(rule: RuleInfo, target: TargetInfo, roleArn: string, snapshot?: Snapshot): string {
+  const template = snapshot ? templateFixes(snapshot) : null;
+  if (template) return template.targetChange({ rule, targetId: target.id, set: { RoleArn: roleArn }, note: "(a role that events.amazonaws.com may assume, allowing the target's action)" });
   const where: Array<[string, string | null]> = [["--rule", rule.name], ["--event-bus-name", rule.busName], ["--region", rule.arn.split(":")[3] ?? null]];
   const current = awsCommand(["events", "list-targets-by-rule"], [...where, ["--query", `Targets[?Id=='${target.id}']`], ["--output", "json"]]);
   return `${awsCommand(["events", "put-targets"], where)} --targets "$(${current} | jq -c ${sh(`map(.RoleArn = ${JSON.stringify(roleArn)})`)})"`;
@@ -32,7 +35,7 @@ function missingRole(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo, why
       subject,
       detail: "Since February 2023, a new bus target in another account needs a role with events:PutEvents on that bus; older ones still deliver without one, admitted by the receiving bus's policy (see target.permission).",
       evidence: { targetArn: target.arn },
-      fix: `Give the target a role that events.amazonaws.com may assume and that allows events:PutEvents on ${target.arn}:\n  ${setRoleCommand(rule, target, role)}`,
+      fix: `Give the target a role that events.amazonaws.com may assume and that allows events:PutEvents on ${target.arn}:\n  ${setRoleCommand(rule, target, role, snapshot)}`,
     });
   }
   return finding(ID, "fail", `${what} has no role: ${why}`, {
@@ -41,7 +44,7 @@ function missingRole(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo, why
     evidence: { targetArn: target.arn, kind: target.kind },
     fix: [
       `Create a role that events.amazonaws.com may assume, allowing ${(DELIVERY_ACTIONS[target.kind] ?? ["the target's action"]).join(" and ")} on ${target.arn}, then name it on the target:`,
-      `  ${setRoleCommand(rule, target, role)}`,
+      `  ${setRoleCommand(rule, target, role, snapshot)}`,
     ].join("\n"),
   });
 }
@@ -59,7 +62,7 @@ function checkRole(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo, role:
       subject,
       detail: [`EventBridge cannot use the role to reach ${what}: deliveries fail (FAILED_TO_ASSUME_ROLE).`, trust.text].join("\n"),
       evidence,
-      fix: [
+      fix: templateFixes(snapshot)?.policyStatement({ owner: role.arn, policy: "trust", statement: trustStatement }) ?? [
         "Let EventBridge assume the role (the trust statements already there are kept):",
         `  ${awsCommand(["iam", "update-assume-role-policy"], [["--role-name", name], ["--policy-document", withStatement(role.trustPolicy, trustStatement)]])}`,
       ].join("\n"),
@@ -80,7 +83,7 @@ function checkRole(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo, role:
       subject,
       detail: [`EventBridge assumes the role and is then refused: deliveries fail (NO_PERMISSIONS).`, permission.text].join("\n"),
       evidence,
-      fix: [
+      fix: templateFixes(snapshot)?.policyStatement({ owner: role.arn, policy: "permissions", statement }) ?? [
         `Allow it in an inline policy of the role${role.boundary ? " (and in its permissions boundary)" : ""}:`,
         `  ${awsCommand(["iam", "put-role-policy"], [["--role-name", name], ["--policy-name", `eventbridge-${target.kind}`], ["--policy-document", JSON.stringify({ Version: "2012-10-17", Statement: [statement] })]])}`,
       ].join("\n"),
@@ -105,6 +108,8 @@ function checkTarget(snapshot: Snapshot, rule: RuleInfo, target: TargetInfo): Fi
   const subject = subjectOf(target);
   const what = describeTarget(target);
   const needs = ROLE_KINDS.has(target.kind) ? `EventBridge reaches ${KIND_NOUN[target.kind] === "API destination" ? "an" : "a"} ${KIND_NOUN[target.kind]} only through one` : isCrossAccount(snapshot, target) ? `it is in account ${whereOf(target).account}, and a target in another account is reached through a role` : null;
+  const unknownRole = unresolvedFinding(snapshot, ID, `targets.${target.id}.roleArn`, `the RoleArn of target ${target.id}`, subject);
+  if (unknownRole) return unknownRole;
   if (!target.roleArn) {
     if (needs) return missingRole(snapshot, rule, target, needs);
     return skipped(ID, `${what}: no role; EventBridge delivers as events.amazonaws.com (see target.permission)`, undefined, subject);

@@ -1,4 +1,5 @@
 import { addPermissionCommand, awsCommand, describeTarget, functionArnFor, finding, plural, regionOf, skipped, unreadable, type Check } from "./support.js";
+import { templateFixes } from "./template-fixes.js";
 
 /** The rule has at least one target (and the one --function names, when given). */
 export const targetsPresentCheck: Check = {
@@ -20,13 +21,14 @@ export const targetsPresentCheck: Check = {
       );
     const list = targets.value.map(describeTarget);
     const evidence = { targets: targets.value.map((t) => ({ id: t.id, arn: t.arn, kind: t.kind })) };
+    const template = templateFixes(snapshot);
     if (targets.value.length === 0) {
       const fn = snapshot.request.function ?? "FUNCTION";
       return [
         finding("targets.present", "fail", "no targets: matched events go nowhere", {
           detail: "The rule matches, and nothing is invoked; MatchedEvents counts up while Invocations stays at 0.",
           evidence,
-          fix: [
+          fix: template ? template.change(rule.arn, `add the target to ${template.terraform ? "an aws_cloudwatch_event_target of the rule" : "Targets"} (Id and Arn of ${fn}), and the permission that lets the rule invoke it`) : [
             `Add the target: ${putTarget(fn)}`,
             `and let EventBridge invoke it: ${addPermissionCommand({ functionName: fn, ruleName: rule.name, ruleArn: rule.arn, region })}`,
           ].join("\n"),
