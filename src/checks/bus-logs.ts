@@ -250,6 +250,7 @@ function checkRecords(snapshot: Snapshot, bus: BusInfo, records: BusLogRecord[],
 /** The bus's own log shows the application's events matched and delivered (when the bus logs). */
 export const busLogsCheck: Check = {
   id: ID,
+  needsAccount: true,
   title: "the bus's own log (when it logs) shows no unmatched application event and no failed delivery",
   run(snapshot) {
     if (!snapshot.bus.ok) return [finding(ID, "skip", "no bus to read (see bus.exists)")];
