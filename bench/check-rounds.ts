@@ -62,8 +62,8 @@ function operationOf(req: IncomingMessage, body: Buffer): string {
   return `${req.method} ${(req.url ?? "").split("?")[0]}`;
 }
 
-/** Depth of the dependency chain: a call's round is 1 + the deepest call finished before it began. */
-export function countRounds(calls: Call[]): number {
+/** Each call's round: 1 + the deepest round among the calls that finished before it began. */
+export function roundsOf(calls: Call[]): Map<Call, number> {
   const sorted = [...calls].sort((a, b) => a.start - b.start);
   const round = new Map<Call, number>();
   for (const call of sorted) {
@@ -71,7 +71,24 @@ export function countRounds(calls: Call[]): number {
     for (const other of sorted) if (other.end <= call.start) depth = Math.max(depth, round.get(other) ?? 0);
     round.set(call, depth + 1);
   }
-  return Math.max(0, ...round.values());
+  return round;
+}
+
+/** Depth of the dependency chain. */
+export function countRounds(calls: Call[]): number {
+  return Math.max(0, ...roundsOf(calls).values());
+}
+
+/** IAM gives a role's policy documents only by name (after listing them) and a managed policy's only by version. */
+const IAM_DOCUMENTS = new Set(["GetRolePolicy", "GetPolicy", "GetPolicyVersion"]);
+
+/** "3 dependent rounds (2 without IAM's policy documents); round 3: GetRolePolicy". */
+function describeRounds(calls: Call[]): string {
+  const rounds = roundsOf(calls);
+  const total = countRounds(calls);
+  const withoutIam = countRounds(calls.filter((call) => !IAM_DOCUMENTS.has(call.target)));
+  const last = [...new Set([...rounds].filter(([, r]) => r === total).map(([call]) => call.target))].sort();
+  return `${total} dependent rounds${withoutIam < total ? ` (${withoutIam} without the IAM policy documents a role's checks read: IAM returns them only by name, a round after listing them)` : ""}; round ${total}: ${last.join(", ")}`;
 }
 
 function runCheck(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; ms: number }> {
@@ -97,11 +114,13 @@ export async function run(): Promise<string[]> {
     const env = { ...motoEnv(moto), AWS_ENDPOINT_URL: proxy.url };
     const args = ["--bus", names.bus, "--rule", names.rule, "--publisher", names.publisher, "--source", "agent2.ingestor", "--detail-type", "Document Processing Required", "--format", "json"];
     const single = await runCheck(args, env);
-    const rounds = countRounds(proxy.calls);
-    lines.push(
-      `check, one rule, every AWS call delayed ${delayMs}ms: ${proxy.calls.length} calls in ${rounds} dependent rounds, ${Math.round(single.ms)}ms wall (exit ${single.code})`,
-    );
+    lines.push(`check, one rule, every AWS call delayed ${delayMs}ms: ${proxy.calls.length} calls, ${Math.round(single.ms)}ms wall (exit ${single.code})`);
+    lines.push(`  ${describeRounds(proxy.calls)}`);
     lines.push(`  calls: ${proxy.calls.map((call) => call.target).sort().join(", ")}`);
+    // A rule that does not exist: where else it is (other buses, other regions) in the same two rounds.
+    proxy.calls.length = 0;
+    const missing = await runCheck(["--bus", names.bus, "--rule", `${names.rule}-typo`, "--format", "json"], env);
+    lines.push(`check, a rule that does not exist: ${proxy.calls.length} calls, ${Math.round(missing.ms)}ms wall (exit ${missing.code}); ${describeRounds(proxy.calls)}`);
     await proxy.close();
 
     // check --all on a bus with 200 rules, straight to moto.

@@ -71,7 +71,8 @@ export async function collectSnapshot(session: CollectSession, request: CollectR
   const busName = busNameOf(request.bus);
   const activity = request.activity !== false;
 
-  // Round 1: everything that needs only names.
+  // Round 1: everything that needs only names. The account's buses are listed beside it
+  // (one call, remembered): a missing rule is then looked for on them in round 2.
   const [identity, bus, rule, targets, publisher, discovered, deliveryLists] = await Promise.all([
     session.identity(),
     session.bus(request.bus),
@@ -81,6 +82,7 @@ export async function collectSnapshot(session: CollectSession, request: CollectR
     activity ? session.metricDimensions(request.rule) : Promise.resolve(NOT_READ),
     // Where buses log to: account-wide lists, so they need nothing from this round.
     activity ? session.deliveryLists() : Promise.resolve(null),
+    session.busNames(),
   ]);
   const base = {
     schemaVersion: 1 as const,
@@ -248,8 +250,17 @@ export async function collectRuleMetrics(session: CollectSession, request: Pick<
  * this region has none — the same bus and rule in the account's other default regions.
  */
 export async function findRuleElsewhere(session: CollectSession, rule: string, busName: string): Promise<Collected<RuleElsewhere[]>> {
+  // The other regions are asked at once, beside this region's buses: their answers are
+  // used only when this region has no rule of that name anywhere.
+  const otherRegions = findInOtherRegions(session, async (events) => {
+    const described = await events.describeRule(rule, busName);
+    return { bus: busName, arn: described.Arn ?? "", state: described.State ?? "ENABLED" };
+  });
   const buses = await session.busNames();
-  if (!buses.ok) return buses;
+  if (!buses.ok) {
+    await otherRegions;
+    return buses;
+  }
   const lower = rule.toLowerCase();
   const found = await Promise.all(buses.value.map((bus) => session.rules(bus)));
   const elsewhere: RuleElsewhere[] = [];
@@ -262,10 +273,8 @@ export async function findRuleElsewhere(session: CollectSession, rule: string, b
       elsewhere.push({ bus, arn: match.Arn ?? "", state: match.State ?? "ENABLED", ...(name !== rule ? { name } : {}) });
     }
   }
-  if (elsewhere.length === 0) elsewhere.push(...(await findInOtherRegions(session, async (events) => {
-    const described = await events.describeRule(rule, busName);
-    return { bus: busName, arn: described.Arn ?? "", state: described.State ?? "ENABLED" };
-  })));
+  const inOtherRegions = await otherRegions;
+  if (elsewhere.length === 0) elsewhere.push(...inOtherRegions);
   const denied = found.find((result) => !result.ok);
   if (denied && !denied.ok && elsewhere.length === 0) return denied;
   return { ok: true, value: elsewhere };
