@@ -14,7 +14,7 @@ import type { Finding } from "../model/finding.js";
 import type { BusInfo, BusLogDelivery, BusLogRecord, Snapshot, TargetInfo } from "../model/snapshot.js";
 import { windowLabel } from "./metrics-support.js";
 import { readRulePattern } from "./rule-pattern.js";
-import { accountOf, awsCommand, describeTarget, finding, flagsText, plural, regionOf, sh, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
+import { accountOf, addPermissionCommand, awsCommand, describeTarget, finding, flagsText, plural, regionOf, sh, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
 
 const ID = "bus.logs";
 
@@ -63,17 +63,35 @@ function whereTo(delivery: BusLogDelivery): string {
 
 /** What to do about a failed delivery, from the service's own error. */
 function fixForError(message: string, target: TargetInfo | undefined, snapshot: Snapshot): string {
-  const rule = snapshot.rule.ok ? snapshot.rule.value.name : snapshot.request.rule ?? "RULE";
-  return fixForLoggedError(message, target, rule, snapshot.rule.ok ? snapshot.rule.value.busName : snapshot.request.bus);
+  const rule = snapshot.rule.ok ? snapshot.rule.value : null;
+  const policy = target ? snapshot.lambdaTargets[target.id]?.policy : undefined;
+  return fixForLoggedError(message, target, {
+    rule: rule?.name ?? snapshot.request.rule ?? "RULE",
+    bus: rule?.busName ?? snapshot.request.bus,
+    ruleArn: rule?.arn ?? null,
+    region: regionOf(snapshot),
+    takenSids: policy?.ok ? policy.value.statements.flatMap((st) => (st.Sid ? [st.Sid] : [])) : [],
+  });
 }
 
 /** What to do about a delivery the bus's log records as failed, from the service's error (also for probe --bus-logs). */
-export function fixForLoggedError(message: string, target: Pick<TargetInfo, "roleArn"> | undefined, rule: string, bus: string): string {
-  const policy = `course-doctor policy ${flagsText([["--rule", rule], ["--bus", bus]])}`;
+export function fixForLoggedError(
+  message: string,
+  target: Pick<TargetInfo, "roleArn" | "kind" | "function"> | undefined,
+  where: { rule: string; bus: string; ruleArn: string | null; region: string | null; takenSids?: readonly string[] },
+): string {
+  const policy = `course-doctor policy ${flagsText([["--rule", where.rule], ["--bus", where.bus]])}`;
   if (/not authori[sz]ed|AccessDenied|access denied|permission|forbidden/i.test(message)) {
-    return target?.roleArn
-      ? `EventBridge was refused through the target's role ${target.roleArn}: allow what the error names in the role's policy (and in the target's own policy). ${policy} shows each statement and the fix.`
-      : `EventBridge was refused: grant events.amazonaws.com what the error names on the target (target.permission gives the command; ${policy} shows each statement).`;
+    if (target?.roleArn) {
+      return `EventBridge was refused through the target's role ${target.roleArn}: allow what the error names in the role's policy (and in the target's own policy). ${policy} shows each statement and the fix.`;
+    }
+    if (target?.kind === "lambda" && target.function && where.ruleArn && /lambda:InvokeFunction/.test(message)) {
+      return [
+        `EventBridge itself was refused, so the function's resource policy does not admit this rule as AWS reads it (a condition such as aws:SourceAccount, or a statement for another rule ARN). ${policy} shows each statement; a statement for this rule alone:`,
+        `  ${addPermissionCommand({ functionName: target.function.name, qualifier: target.function.qualifier, ruleName: where.rule, ruleArn: where.ruleArn, region: where.region, takenSids: where.takenSids ?? [] })}`,
+      ].join("\n");
+    }
+    return `EventBridge was refused: grant events.amazonaws.com what the error names on the target (${policy} shows each statement and the fix).`;
   }
   if (/kms|key/i.test(message)) return `The target's KMS key refused EventBridge: let events.amazonaws.com use the key (target.encryption gives the change).`;
   if (/not ?found|does not exist|ResourceNotFound|NonExistent/i.test(message)) return "The target is gone or misnamed: recreate it or point the rule at the right ARN (see target.exists).";
@@ -93,7 +111,7 @@ function failedTarget(snapshot: Snapshot, outcome: TargetOutcome, target: Target
   const subject = target ? subjectOf(target) : outcome.targetArn;
   const lines = [
     `EventBridge's own record of its deliveries to ${target ? describeTarget(target) : outcome.targetArn} ${window}: ${plural(outcome.failed, "invocation")} given up on, ${plural(outcome.failedAttempts, "failed attempt")}, ${plural(outcome.succeeded, "success", "successes")}.`,
-    ...outcome.errors.slice(0, 3).map((e) => `  ${e.count}× ${describeLoggedError(e)}${e.requestId ? ` (request ${e.requestId})` : ""}`),
+    ...outcome.errors.slice(0, 3).map((e) => `  ${plural(e.count, "event")}: ${describeLoggedError(e)}${e.requestId ? ` (request ${e.requestId})` : ""}`),
   ];
   if (newest?.messageType === "INVOCATION_DLQ" || target?.deadLetterArn) lines.push("Events given up on went to the rule's dead-letter queue (see target.dlq).");
   return finding(ID, "fail", `${plural(outcome.failed || outcome.failedAttempts, "delivery", "deliveries")} failed: ${said}`, {

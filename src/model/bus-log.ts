@@ -171,7 +171,7 @@ export interface TargetOutcome {
   failedAttempts: number;
   /** The newest failure's record (the service's error), when any failed. */
   newestFailure?: BusLogRecord;
-  /** The distinct errors, newest first: message, service, status, how often. */
+  /** The distinct errors, newest first: message, service, status, and for how many events. */
   errors: Array<{ message: string; service?: string; status?: number; count: number; requestId?: string }>;
 }
 
@@ -190,6 +190,7 @@ export function ruleOutcome(records: readonly BusLogRecord[], ruleArn: string): 
     return t;
   };
   const newestFirst = [...records].sort((a, b) => b.timestamp - a.timestamp);
+  const counted = new Map<string, Set<string>>();
   for (const record of newestFirst) {
     if (record.ruleArn !== ruleArn) continue;
     if (record.messageType === "RULE_MATCH") {
@@ -204,9 +205,16 @@ export function ruleOutcome(records: readonly BusLogRecord[], ruleArn: string): 
       else t.failedAttempts++;
       if (record.messageType !== "INVOCATION_ATTEMPT_RETRYABLE_FAILURE" && record.messageType !== "INVOCATION_ATTEMPT_THROTTLE" && !t.newestFailure) t.newestFailure = record;
       if (record.error?.message) {
+        // Counted once per event: an event's failed attempt and its final failure carry the same error.
+        const key = record.eventId ?? `${record.timestamp}`;
         const same = t.errors.find((e) => e.message === record.error!.message);
-        if (same) same.count++;
-        else t.errors.push({ message: record.error.message, count: 1, ...pick(record.error) });
+        if (!same) {
+          t.errors.push({ message: record.error.message, count: 1, ...pick(record.error) });
+          counted.set(record.error.message, new Set([key]));
+        } else if (!counted.get(record.error.message)!.has(key)) {
+          counted.get(record.error.message)!.add(key);
+          same.count++;
+        }
       }
     }
   }

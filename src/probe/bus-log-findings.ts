@@ -107,7 +107,7 @@ function delivered(evidence: BusLogEvidence, fallback: Finding, sighting: Sighti
         ...failedTargets.slice(1).map((t) => `Also not delivered to ${describe(t)}: ${describeLoggedError(targetOutcome(outcomes, t)?.errors[0] ?? {})}`),
       ].join("\n"),
       evidence: { via: "bus-logs", targetArn: target.arn, errors: o.errors, requestId: error.requestId ?? null },
-      fix: fixForLoggedError(error.message ?? "", target, rule, bus),
+      fix: fixForLoggedError(error.message ?? "", target, { rule, bus, ruleArn: evidence.ruleArn, region: evidence.ruleArn.split(":")[3] || null }),
     };
   }
   const succeeded = evidence.targets.filter((t) => (targetOutcome(outcomes, t)?.succeeded ?? 0) > 0);

@@ -74,7 +74,10 @@ describe("bus.logs", () => {
     expect(f).toMatchObject({ status: "fail", subject: FUNCTION });
     expect(f!.title).toBe(`1 delivery failed: Lambda HTTP 403: ${DENIED}`);
     expect(f!.detail).toContain("(request req-403)");
-    expect(f!.fix).toContain("target.permission gives the command");
+    // AWS refused although the policy may read as allowing: a statement for this rule alone.
+    expect(f!.fix).toContain(`aws lambda add-permission --function-name ${FUNCTION} --statement-id eventbridge-agent2-ingestor-document-processing-dev --action lambda:InvokeFunction`);
+    expect(f!.fix).toContain(`--source-arn ${RULE_ARN}`);
+    expect(f!.detail).toContain("1 event: Lambda HTTP 403");
     // With a metrics window that also shows failures, the bus's own record is named first.
     const diagnosis = diagnose(runChecks(s), { target: { region: REGION, account: ACCOUNT, bus: BUS, rule: null }, durationMs: 1 });
     expect(diagnosis.findings.map((x) => x.id).indexOf("bus.logs")).toBeLessThan(diagnosis.findings.map((x) => x.id).indexOf("metrics.matched"));
