@@ -53,14 +53,15 @@ const noColorDetection = {
 };
 
 /**
- * The AWS SDK loads with `await import(...)` when a command first needs a client. The CLI
- * is a CommonJS script compiled by the bin, where import() has no loader to call; the
- * SDK's own CommonJS build is loaded with require() instead, still only on first use.
+ * The AWS SDK loads with `await import(...)` when a command first needs a client (and its
+ * Smithy retry classification on a call's first failure). The CLI is a CommonJS script
+ * compiled by the bin, where import() has no loader to call; the packages' own CommonJS
+ * builds are loaded with require() instead, still only on first use.
  */
 const requireAwsSdk = {
   name: "require-aws-sdk",
   setup(b) {
-    b.onResolve({ filter: /^@aws-sdk\// }, (args) => (args.kind === "dynamic-import" ? { path: args.path, namespace: "aws-sdk-require" } : undefined));
+    b.onResolve({ filter: /^@(aws-sdk|smithy)\// }, (args) => (args.kind === "dynamic-import" ? { path: args.path, namespace: "aws-sdk-require" } : undefined));
     b.onLoad({ filter: /.*/, namespace: "aws-sdk-require" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
   },
 };

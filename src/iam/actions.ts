@@ -27,6 +27,7 @@ export const READ_ACTIONS: readonly ActionUse[] = [
   { action: "events:ListRules", why: "check --all; same-name rules on other buses; every rule an event is matched against", by: "check --all, rule, init, route, tail, map" },
   { action: "events:ListTargetsByRule", why: "the rule's targets, retry policy and dead-letter queue", by: "check, rule, policy, metrics, logs, init, probe, map" },
   { action: "events:TestEventPattern", why: "the pattern against the application's event, by EventBridge itself", by: "check --event, pattern test --remote" },
+  { action: "lambda:GetFunction", why: "a function's configuration and reserved concurrency in one read", by: "check" },
   { action: "lambda:GetFunctionConfiguration", why: "the target exists; the publisher's bus setting (values other than the bus are never shown)", by: "check, policy" },
   { action: "lambda:GetFunctionConcurrency", why: "reserved concurrency of 0 (throttles every invocation)", by: "check" },
   { action: "lambda:GetPolicy", why: "the target's resource policy admits the rule", by: "check, policy" },
