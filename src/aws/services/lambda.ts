@@ -1,8 +1,6 @@
 /** Lambda, narrowed to the operations course-doctor uses; pagination folded in. */
 import {
   GetFunctionCommand,
-  GetFunctionConcurrencyCommand,
-  GetFunctionConfigurationCommand,
   GetFunctionEventInvokeConfigCommand,
   GetPolicyCommand,
   ListFunctionsCommand,
@@ -14,16 +12,6 @@ import { readAllPages } from "./paginate.js";
 
 export class LambdaService {
   constructor(private readonly aws: Aws) {}
-
-  getFunctionConfiguration(name: string, qualifier?: string): Promise<FunctionConfiguration> {
-    return this.aws.call("lambda", new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: qualifier }));
-  }
-
-  /** Reserved concurrency; null when none is reserved. */
-  async getReservedConcurrency(name: string): Promise<number | null> {
-    const out = await this.aws.call("lambda", new GetFunctionConcurrencyCommand({ FunctionName: name }));
-    return out.ReservedConcurrentExecutions ?? null;
-  }
 
   /**
    * The function's (or version's, or alias's) configuration — everything
