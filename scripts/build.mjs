@@ -55,15 +55,16 @@ const noColorDetection = {
 };
 
 /**
- * The AWS SDK loads with `await import(...)` when a command first needs a client. The CLI
- * is a CommonJS script compiled by the bin, where import() has no loader to call; the
- * SDK's own CommonJS build is loaded with require() instead, still only on first use.
+ * The AWS SDK loads with `await import(...)` when a command first needs a client (and its
+ * Smithy retry classification on a call's first failure). The CLI is a CommonJS script
+ * compiled by the bin, where import() has no loader to call; the packages' own CommonJS
+ * builds are loaded with require() instead, still only on first use.
  */
 const requireAwsSdk = {
   name: "require-aws-sdk",
   setup(b) {
     // The YAML parser too: a runtime dependency that loads only for `check --template`.
-    b.onResolve({ filter: /^(@aws-sdk\/.*|yaml)$/ }, (args) => (args.kind === "dynamic-import" ? { path: args.path, namespace: "aws-sdk-require" } : undefined));
+    b.onResolve({ filter: /^(@(aws-sdk|smithy)\/.*|yaml)$/ }, (args) => (args.kind === "dynamic-import" ? { path: args.path, namespace: "aws-sdk-require" } : undefined));
     b.onLoad({ filter: /.*/, namespace: "aws-sdk-require" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
   },
 };

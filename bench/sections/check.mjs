@@ -1,4 +1,4 @@
-// Rounds of AWS calls for one rule, and `check --all` on 200 rules (bench/check-rounds.ts,
+// Rounds of AWS calls for one rule, and `check --all` on 300 rules / 100 functions behind AWS's quotas (bench/check-rounds.ts,
 // bundled here with esbuild so it can reuse the test helpers that start and seed moto).
 import { build } from "esbuild";
 import { fileURLToPath, pathToFileURL } from "node:url";

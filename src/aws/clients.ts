@@ -12,7 +12,9 @@
 import type { CommandIO, MetadataBearer } from "@smithy/types";
 import { InterruptedError } from "../errors.js";
 import { Deadline, raceAbort } from "../util/deadline.js";
+import { realTimer } from "../util/poll.js";
 import { AwsCallError, classifyAwsError, type ServiceName } from "./errors.js";
+import { RateLimits } from "./rate-limits.js";
 
 export type { ServiceName } from "./errors.js";
 
@@ -49,8 +51,10 @@ export interface AwsOptions extends AwsSettings {
   interrupt?: AbortSignal | undefined;
   /** The process environment the credentials come from (tests pass their own). */
   env?: Record<string, string | undefined>;
-  /** Attempts per call (adaptive retry mode); default 5. */
+  /** Attempts per call (throttles and transient failures are retried); default 5. */
   maxAttempts?: number;
+  /** The token buckets every Aws of the run shares (one per AWS quota); a new set by default. */
+  rateLimits?: RateLimits;
   /** Clients to use instead of creating them (tests with aws-sdk-client-mock). */
   clients?: Partial<Record<ServiceName, unknown>>;
   /** A credentials provider that overrides the profile and the environment (another account's role). */
@@ -104,6 +108,10 @@ export class Aws {
   readonly endpoint: string | null;
   /** The region every client of this factory talks to. */
   readonly region: string;
+  /** The run's token buckets, shared with every sibling (other regions and accounts). */
+  readonly rateLimits: RateLimits;
+  /** Whose quotas the calls spend: the caller's account, or another account's. */
+  private readonly quotaScope: string;
   private readonly clients = new Map<ServiceName, Promise<AnyClient>>();
   private readonly env: Record<string, string | undefined>;
   private readonly siblings = new Map<string, Aws>();
@@ -111,8 +119,11 @@ export class Aws {
   constructor(
     private readonly options: AwsOptions,
     deadline?: Deadline,
+    quotaScope = "caller",
   ) {
     this.env = options.env ?? process.env;
+    this.rateLimits = options.rateLimits ?? new RateLimits();
+    this.quotaScope = quotaScope;
     this.deadline = deadline ?? new Deadline(options.timeoutMs, options.interrupt);
     this.endpoint = options.endpointUrl ?? this.env.AWS_ENDPOINT_URL ?? null;
     const region = options.region ?? this.env.AWS_REGION ?? this.env.AWS_DEFAULT_REGION;
@@ -128,7 +139,7 @@ export class Aws {
   /** The same access in another region, under the same deadline (a target whose ARN names another region). */
   inRegion(region: string): Aws {
     if (region === this.region) return this;
-    return this.sibling(`region:${region}`, () => ({ ...this.options, region, clients: undefined }));
+    return this.sibling(`region:${region}`, () => ({ ...this.options, region, clients: undefined }), this.quotaScope);
   }
 
   /** How the configuration says to read `account`'s resources; undefined when it says nothing. */
@@ -159,13 +170,13 @@ export class Aws {
         return { ...this.options, clients: undefined, profile: undefined, credentials };
       }
       return { ...this.options, clients: undefined, profile: access.profile, credentials: undefined };
-    });
+    }, `account:${account}`);
   }
 
-  private sibling(key: string, options: () => AwsOptions): Aws {
+  private sibling(key: string, options: () => AwsOptions, quotaScope: string): Aws {
     let sibling = this.siblings.get(key);
     if (!sibling) {
-      sibling = new Aws(options(), this.deadline);
+      sibling = new Aws({ ...options(), rateLimits: this.rateLimits }, this.deadline, quotaScope);
       this.siblings.set(key, sibling);
     }
     return sibling;
@@ -174,18 +185,40 @@ export class Aws {
   /**
    * Sends a command under the deadline (and `timeoutMs` for this call alone, for long-lived
    * follows) and records its IAM action, derived from the service and command names
-   * (lambda + GetPolicyCommand = lambda:GetPolicy). Any failure is an AwsCallError;
-   * Ctrl-C is an InterruptedError.
+   * (lambda + GetPolicyCommand = lambda:GetPolicy). Each attempt first takes a token from
+   * the bucket of the operation's AWS quota; a throttled attempt slows that bucket alone and
+   * is tried again, and so is a transient failure (with backoff), up to `maxAttempts`. Any
+   * failure is an AwsCallError; Ctrl-C is an InterruptedError.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's own command type is generic over its input
   async call<C extends CommandIO<any, MetadataBearer>>(service: ServiceName, command: C, options: { timeoutMs?: number } = {}): Promise<C extends CommandIO<any, infer O> ? O : never> {
-    const action = actionOf(service, command);
+    const operation = operationOf(command);
+    const action = `${service}:${operation}`;
     this.actionsUsed.add(action);
     Aws.actionsCalled.add(action);
     const limit = options.timeoutMs === undefined ? this.deadline : this.deadline.child(options.timeoutMs);
+    const bucket = this.rateLimits.bucketFor(this.quotaScope, this.region, service, operation);
+    const attempts = Math.max(1, this.options.maxAttempts ?? 5);
     try {
       const client = await raceAbort(this.client(service), limit.signal);
-      return (await raceAbort(client.send(command as never, { abortSignal: limit.signal }), limit.signal)) as never;
+      for (let attempt = 1; ; attempt++) {
+        const sentAt = bucket ? await bucket.take(limit.signal) : 0;
+        try {
+          const out = (await raceAbort(client.send(command as never, { abortSignal: limit.signal }), limit.signal)) as never;
+          bucket?.succeeded();
+          return out;
+        } catch (error) {
+          if (limit.signal.aborted || attempt >= attempts) throw error;
+          const retry = await retryOf(error);
+          if (retry === null) throw error;
+          if (retry.throttled && bucket) {
+            // The bucket, slowed, paces the next attempt.
+            bucket.throttled(sentAt, retry.afterMs);
+            continue;
+          }
+          await realTimer.sleep(Math.max(retry.afterMs ?? 0, backoffMs(attempt)), limit.signal);
+        }
+      }
     } catch (error) {
       if (this.deadline.interrupted) throw this.deadline.signal.reason as InterruptedError;
       const cut = limit.signal.aborted ? limit.signal.reason : error;
@@ -225,8 +258,10 @@ export class Aws {
     const env = this.env;
     const config: Record<string, unknown> = {
       region: this.region,
-      retryMode: "adaptive",
-      maxAttempts: this.options.maxAttempts ?? 5,
+      // Retries are Aws.call's own, each attempt paced by its quota's bucket: the SDK's
+      // adaptive mode would keep one rate for the whole client.
+      retryMode: "standard",
+      maxAttempts: 1,
       logger: SILENT_LOGGER,
       // A silent socket fails the attempt (and the SDK retries) instead of waiting forever;
       // the command's deadline bounds the whole call anyway.
@@ -268,7 +303,40 @@ function withAction(error: unknown, action: string): string {
 
 /** "lambda:GetPolicy" from the service and a GetPolicyCommand instance. */
 export function actionOf(service: ServiceName, command: object): string {
-  return `${service}:${command.constructor.name.replace(/Command$/, "")}`;
+  return `${service}:${operationOf(command)}`;
+}
+
+/** "GetPolicy" from a GetPolicyCommand instance. */
+function operationOf(command: object): string {
+  return command.constructor.name.replace(/Command$/, "");
+}
+
+/**
+ * Whether a failed attempt is worth another, by the SDK's own classification (throttling;
+ * transient: timeouts, dropped connections, HTTP 5xx), and how long the service asked to
+ * wait (Retry-After). Loaded on the first failure only.
+ */
+async function retryOf(error: unknown): Promise<{ throttled: boolean; afterMs?: number } | null> {
+  if (typeof error !== "object" || error === null || error instanceof InterruptedError) return null;
+  const { isThrottlingError, isTransientError, isServerError } = await import("@smithy/core/retry");
+  const sdkError = error as Parameters<typeof isThrottlingError>[0];
+  const afterMs = retryAfterMs(error);
+  if (isThrottlingError(sdkError)) return afterMs === undefined ? { throttled: true } : { throttled: true, afterMs };
+  if (isTransientError(sdkError) || isServerError(sdkError)) return afterMs === undefined ? { throttled: false } : { throttled: false, afterMs };
+  return null;
+}
+
+/** The wait a throttled answer asked for (Lambda's retryAfterSeconds, a Retry-After header), capped at 20 s. */
+function retryAfterMs(error: object): number | undefined {
+  const e = error as { retryAfterSeconds?: unknown; $response?: { headers?: Record<string, string | undefined> } };
+  const header = e.$response?.headers?.["retry-after"];
+  const seconds = Number(e.retryAfterSeconds ?? header);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(20_000, seconds * 1000) : undefined;
+}
+
+/** The SDK's backoff for transient failures: full jitter over 100 ms × 2^attempt, at most 20 s. */
+function backoffMs(attempt: number): number {
+  return Math.floor(Math.random() * Math.min(20_000, 100 * 2 ** attempt));
 }
 
 /** The SDK warns about Node versions on stderr; that warning is not for our users. */

@@ -7,6 +7,7 @@ import { isFatalFailure, reachHint } from "../aws/errors.js";
 import { eventMatchesCheck } from "../checks/event-matches.js";
 import { runChecks } from "../checks/index.js";
 import { skipped } from "../checks/support.js";
+import { AccountSession, collectAllRules } from "../collect/account.js";
 import { CollectSession } from "../collect/readers.js";
 import { collectSnapshot, type CollectRequest } from "../collect/snapshot.js";
 import { diagnose, exitCodeFor, exitCodeForAll, worstStatus } from "../diagnose.js";
@@ -15,11 +16,10 @@ import { AwsAccessError, ExitCode, UsageError } from "../errors.js";
 import type { Host } from "../host/host.js";
 import { busNameOf } from "../model/arn.js";
 import type { Diagnosis, DiagnosisSet, Finding } from "../model/finding.js";
-import type { Snapshot } from "../model/snapshot.js";
+import type { Collected, Snapshot } from "../model/snapshot.js";
 import { appendStepSummary } from "../report/github.js";
 import { renderReport, renderReportSet, type ReportOptions } from "../report/index.js";
 import type { PipelineFlags, PipelineRequest } from "../settings/resolve.js";
-import { mapLimit } from "../util/concurrency.js";
 import { formatDuration, formatWindow } from "../util/duration.js";
 import { TOOL } from "../version.js";
 import { readSnapshots, writeSnapshot } from "./snapshot-file.js";
@@ -45,9 +45,6 @@ export interface CheckFlags extends PipelineFlags, TemplateFlags {
   busLogs?: boolean;
   probeTimeout?: string;
 }
-
-/** How many rules `check --all` examines at once (EventBridge allows ~50 control-plane calls/s). */
-export const ALL_RULES_CONCURRENCY = 6;
 
 /** Runs `check`; returns the exit code. */
 export async function runCheck(host: Host, flags: CheckFlags): Promise<number> {
@@ -294,18 +291,19 @@ async function report(
     noteStepSummary(host, await appendStepSummary(host.io.env, renderReport("markdown", diagnosis, render)));
     return exitCodeFor(diagnosis);
   }
-  const set = diagnosisSet(diagnoses, snapshots, durationMs);
+  const set = diagnosisSet(diagnoses, snapshots, durationMs, request.bus);
   host.out.result(renderReportSet(format, set, render));
   noteStepSummary(host, await appendStepSummary(host.io.env, renderReportSet("markdown", set, render)));
   return exitCodeForAll(diagnoses);
 }
 
-function diagnosisSet(diagnoses: Diagnosis[], snapshots: Snapshot[], durationMs: number): DiagnosisSet {
+function diagnosisSet(diagnoses: Diagnosis[], snapshots: Snapshot[], durationMs: number, bus: string): DiagnosisSet {
   const first = diagnoses[0];
   return {
     schemaVersion: 1,
     status: worstStatus(diagnoses.map((d) => d.status)),
-    bus: first?.target.bus ?? busNameOf(snapshots[0]?.request.bus ?? "default"),
+    // A bus without rules has no snapshot to name it.
+    bus: first?.target.bus ?? busNameOf(snapshots[0]?.request.bus ?? bus),
     region: first?.target.region ?? null,
     account: first?.target.account ?? null,
     durationMs,
@@ -318,7 +316,6 @@ async function collectForRequest(host: Host, request: PipelineRequest, awsTimeou
   const awsOptions = await host.settings.awsOptions(host.signal, awsTimeoutMs === undefined ? {} : { timeoutMs: awsTimeoutMs });
   const aws = new Aws(awsOptions);
   try {
-    const session = new CollectSession(aws, { tool: TOOL });
     const base: Omit<CollectRequest, "rule"> = {
       bus: request.bus,
       function: request.function,
@@ -331,44 +328,54 @@ async function collectForRequest(host: Host, request: PipelineRequest, awsTimeou
     };
     if (request.rule !== null && !request.all) {
       host.out.progress(`checking rule ${request.rule} on bus ${busNameOf(request.bus)}…`);
-      return [await collectSnapshot(session, { ...base, rule: request.rule })];
+      return [await collectSnapshot(new CollectSession(aws, { tool: TOOL }), { ...base, rule: request.rule })];
     }
+    if (request.all) {
+      host.out.progress(`checking every rule on bus ${busNameOf(request.bus)}…`);
+      const session = new AccountSession(aws, { tool: TOOL }, { sinceMs: request.sinceMs });
+      const all = await collectAllRules(session, base, (checked, listed, complete) => host.out.live(`checked ${checked}/${listed}${complete ? "" : "+"} rules`));
+      if (!all.ok) return await cannotListRules(session, request.bus, all);
+      return all.value;
+    }
+    const session = new CollectSession(aws, { tool: TOOL });
     const rules = await session.rules(request.bus);
-    if (!rules.ok) {
-      const identity = await session.identity();
-      if (!identity.ok && isFatalFailure(identity)) throw new AwsAccessError(`cannot reach AWS: ${identity.error}`, { hint: reachHint(identity.reason) });
-      if (rules.reason === "not-found") throw new UsageError(`bus "${busNameOf(request.bus)}" does not exist in ${aws.region} (${rules.error})`, { hint: "name the bus with --bus, and its region with --region" });
-      throw new AwsAccessError(`cannot list the rules on bus "${busNameOf(request.bus)}": ${rules.error}`, {
-        hint: rules.reason === "access-denied" && rules.action ? `the caller needs ${rules.action}` : undefined,
+    if (!rules.ok) return await cannotListRules(session, request.bus, rules);
+    const found = rules.value;
+    const names = found.map((rule) => rule.Name ?? "").filter(Boolean);
+    if (names.length === 1) {
+      host.out.progress(`checking rule ${names[0]} (the only rule on bus ${busNameOf(request.bus)})…`);
+      return [await collectSnapshot(session, { ...base, rule: names[0]! }, found[0])];
+    }
+    if (names.length === 0) {
+      throw new UsageError(`bus "${busNameOf(request.bus)}" has no rules, so nothing routes its events anywhere`, {
+        hint: "name the bus the rule lives on with --bus (see `aws events list-event-buses`), or create the rule",
       });
     }
-    const names = rules.value.map((rule) => rule.Name ?? "").filter(Boolean);
-    if (!request.all) {
-      if (names.length === 1) {
-        host.out.progress(`checking rule ${names[0]} (the only rule on bus ${busNameOf(request.bus)})…`);
-        return [await collectSnapshot(session, { ...base, rule: names[0]! }, rules.value[0])];
-      }
-      if (names.length === 0) {
-        throw new UsageError(`bus "${busNameOf(request.bus)}" has no rules, so nothing routes its events anywhere`, {
-          hint: "name the bus the rule lives on with --bus (see `aws events list-event-buses`), or create the rule",
-        });
-      }
-      throw new UsageError(`bus "${busNameOf(request.bus)}" has ${names.length} rules; name one with --rule, or check them all with --all`, {
-        hint: `rules: ${names.slice(0, 20).join(", ")}${names.length > 20 ? ", …" : ""}`,
-      });
-    }
-    host.out.progress(`checking ${names.length} rules on bus ${busNameOf(request.bus)}…`);
-    let done = 0;
-    return await mapLimit(rules.value, ALL_RULES_CONCURRENCY, async (rule) => {
-      const snapshot = await collectSnapshot(session, { ...base, rule: rule.Name ?? "" }, rule);
-      done++;
-      host.out.live(`checked ${done}/${names.length} rules`);
-      return snapshot;
+    throw new UsageError(`bus "${busNameOf(request.bus)}" has ${names.length} rules; name one with --rule, or check them all with --all`, {
+      hint: `rules: ${names.slice(0, 20).join(", ")}${names.length > 20 ? ", …" : ""}`,
     });
   } finally {
     host.out.clearLive();
+    host.out.debug(pacingSummary(aws));
     aws.destroy();
   }
+}
+
+/** With --verbose: how many calls each AWS quota's bucket let through, and its throttles. */
+function pacingSummary(aws: Aws): string {
+  const buckets = aws.rateLimits.all().filter(({ bucket }) => bucket.granted > 0);
+  if (buckets.length === 0) return "AWS calls paced: none";
+  return `AWS calls paced: ${buckets.map(({ key, bucket }) => `${key.split("|").slice(1).join(" ")} ${bucket.granted} at ${bucket.quota.perSecond}/s${bucket.throttles > 0 ? ` (slowed ${bucket.throttles}× by throttles, now ${bucket.rate.toFixed(1)}/s)` : ""}`).join("; ")}`;
+}
+
+/** Why the rules on a bus could not be listed, as the error that ends the command. */
+async function cannotListRules(session: CollectSession, bus: string, rules: Extract<Collected<unknown>, { ok: false }>): Promise<never> {
+  const identity = await session.identity();
+  if (!identity.ok && isFatalFailure(identity)) throw new AwsAccessError(`cannot reach AWS: ${identity.error}`, { hint: reachHint(identity.reason) });
+  if (rules.reason === "not-found") throw new UsageError(`bus "${busNameOf(bus)}" does not exist in ${session.aws.region} (${rules.error})`, { hint: "name the bus with --bus, and its region with --region" });
+  throw new AwsAccessError(`cannot list the rules on bus "${busNameOf(bus)}": ${rules.error}`, {
+    hint: rules.reason === "access-denied" && rules.action ? `the caller needs ${rules.action}` : undefined,
+  });
 }
 
 /** Says where the job summary went, or why it could not be written (the report itself still counts). */

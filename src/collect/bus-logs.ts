@@ -61,10 +61,68 @@ const MAX_DETAIL = 8_192;
 /** At most this many records are read per check; past it, `truncated` says the counts are partial. */
 export const RECORD_LIMIT = 10_000;
 
+/** What one log group held for a window: its lines (as FilterLogEvents gave them) and whether the limit cut them. */
+export interface GroupRead {
+  group: string;
+  result: Collected<{ events: Array<{ timestamp?: number; message?: string }>; truncated: boolean }>;
+}
+
 /**
- * The records of the scope's events in the log groups (ARNs) over [start, end], each
- * group read where its ARN says. A group that cannot be read is named in `unread`; when
- * none can be, the failure of the first is the answer.
+ * The lines of each log group (ARNs) from `window.start` matching `filterPattern` (every
+ * line without one), each group read where its ARN says.
+ */
+export function readLogGroups(aws: Aws, callerAccount: string | null, groupArns: readonly string[], filterPattern: string | undefined, window: { start: number }, limit = RECORD_LIMIT): Promise<GroupRead[]> {
+  return Promise.all(
+    groupArns.map(async (arn): Promise<GroupRead> => {
+      const group = logGroupOf(arn) ?? arn;
+      const where = parseArn(arn);
+      const reader = readerFor(aws, callerAccount, where?.account ?? "", where?.region ?? "");
+      if (!reader.aws) return { group, result: otherAccount(reader.location) };
+      const { logs } = servicesOf(reader.aws);
+      const result = await collect(async () => {
+        const events = await logs.filterLogEvents({ group, startTime: window.start, filterPattern, limit });
+        return { events, truncated: events.length >= limit };
+      });
+      return { group, result };
+    }),
+  );
+}
+
+/**
+ * The scope's records among what the log groups held, over [start, end]. A group that could
+ * not be read is named in `unread`; when none could be, the failure of the first is the answer.
+ */
+export function recordsInScope(reads: readonly GroupRead[], scope: BusLogScope, window: { start: number; end: number }): Collected<BusLogRecords> {
+  const read = reads.flatMap((r) => (r.result.ok ? [{ group: r.group, ...r.result.value }] : []));
+  if (read.length === 0 && reads.length > 0) return reads[0]!.result as Extract<Collected<never>, { ok: false }>;
+  const unread = reads.flatMap((r) => (r.result.ok ? [] : [{ group: r.group, error: r.result.error }]));
+  const records = read
+    .flatMap((r) =>
+      r.events.flatMap((event) => {
+        if ((event.timestamp ?? 0) > window.end) return [];
+        const record = parseBusLogRecord(event.message ?? "", Math.round(event.timestamp ?? 0));
+        // Narrowed again here: emulators match filter patterns loosely.
+        if (!record || !inScope(record, scope)) return [];
+        // A large detail is not kept (the snapshot stays small; the event is still counted).
+        if (record.eventDetail && record.eventDetail.length > MAX_DETAIL) delete record.eventDetail;
+        return [record];
+      }),
+    )
+    .sort((a, b) => a.timestamp - b.timestamp);
+  const value: BusLogRecords = {
+    groups: read.map((r) => r.group),
+    start: new Date(window.start).toISOString(),
+    end: new Date(window.end).toISOString(),
+    records,
+    truncated: read.some((r) => r.truncated),
+  };
+  if (unread.length > 0) value.unread = unread;
+  return { ok: true, value };
+}
+
+/**
+ * The records of the scope's events in the log groups (ARNs) over [start, end], read with
+ * the scope's filter pattern.
  */
 export async function readBusLogRecords(
   aws: Aws,
@@ -74,41 +132,5 @@ export async function readBusLogRecords(
   window: { start: number; end: number },
   limit = RECORD_LIMIT,
 ): Promise<Collected<BusLogRecords>> {
-  const filterPattern = scopeFilter(scope);
-  const reads = await Promise.all(
-    groupArns.map(async (arn) => {
-      const group = logGroupOf(arn) ?? arn;
-      const where = parseArn(arn);
-      const reader = readerFor(aws, callerAccount, where?.account ?? "", where?.region ?? "");
-      if (!reader.aws) return { group, result: otherAccount(reader.location) as Collected<{ records: BusLogRecord[]; truncated: boolean }> };
-      const { logs } = servicesOf(reader.aws);
-      const result = await collect(async () => {
-        const events = await logs.filterLogEvents({ group, startTime: window.start, filterPattern, limit });
-        const records = events.flatMap((event) => {
-          if ((event.timestamp ?? 0) > window.end) return [];
-          const record = parseBusLogRecord(event.message ?? "", Math.round(event.timestamp ?? 0));
-          // Narrowed again here: emulators match filter patterns loosely.
-          if (!record || !inScope(record, scope)) return [];
-          // A large detail is not kept (the snapshot stays small; the event is still counted).
-          if (record.eventDetail && record.eventDetail.length > MAX_DETAIL) delete record.eventDetail;
-          return [record];
-        });
-        return { records, truncated: events.length >= limit };
-      });
-      return { group, result };
-    }),
-  );
-  const read = reads.filter((r) => r.result.ok);
-  if (read.length === 0 && reads.length > 0) return reads[0]!.result as Extract<Collected<never>, { ok: false }>;
-  const unread = reads.flatMap((r) => (r.result.ok ? [] : [{ group: r.group, error: r.result.error }]));
-  const records = read.flatMap((r) => (r.result.ok ? r.result.value.records : [])).sort((a, b) => a.timestamp - b.timestamp);
-  const value: BusLogRecords = {
-    groups: read.map((r) => r.group),
-    start: new Date(window.start).toISOString(),
-    end: new Date(window.end).toISOString(),
-    records,
-    truncated: read.some((r) => r.result.ok && r.result.value.truncated),
-  };
-  if (unread.length > 0) value.unread = unread;
-  return { ok: true, value };
+  return recordsInScope(await readLogGroups(aws, callerAccount, groupArns, scopeFilter(scope), window, limit), scope, window);
 }

@@ -4,9 +4,8 @@
  * default bus: RuleName alone), the RuleName-only set people query by mistake, whatever
  * ListMetrics found for the rule on this bus, and each Lambda target's own metrics.
  */
-import type { MetricDataQuery } from "../aws/services/cloudwatch.js";
 import { collect } from "../aws/errors.js";
-import type { CloudWatchService } from "../aws/services/cloudwatch.js";
+import { QUERIES_PER_CALL, type CloudWatchService, type Metric, type MetricDataQuery, type MetricDataResult } from "../aws/services/cloudwatch.js";
 import type { Collected, MetricSeries, MetricsState, TargetInfo } from "../model/snapshot.js";
 
 /** Rule metrics read for every rule (AWS/Events). */
@@ -35,6 +34,11 @@ export function metricPeriodSeconds(sinceMs: number): number {
   return Math.max(60, Math.ceil(sinceMs / 60_000 / 60) * 60);
 }
 
+/** One key per series: namespace, name, dimensions and statistic. */
+export function metricKey(metric: WantedMetric): string {
+  return `${metric.namespace}|${metric.name}|${metric.stat ?? "Sum"}|${JSON.stringify(Object.entries(metric.dimensions).sort(([a], [b]) => a.localeCompare(b)))}`;
+}
+
 /** The series to read for one rule on `busName` and its Lambda targets; pure. */
 export function planMetrics(rule: string, busName: string, discovered: MetricsState["discovered"], lambdaTargets: TargetInfo[]): WantedMetric[] {
   const expected: Record<string, string> = busName === "default" ? { RuleName: rule } : { EventBusName: busName, RuleName: rule };
@@ -42,10 +46,11 @@ export function planMetrics(rule: string, busName: string, discovered: MetricsSt
   const wanted: WantedMetric[] = [];
   const seen = new Set<string>();
   const want = (namespace: string, name: string, dimensions: Record<string, string>, stat?: "Maximum") => {
-    const key = `${namespace}|${name}|${JSON.stringify(Object.entries(dimensions).sort())}`;
+    const metric: WantedMetric = stat ? { namespace, name, dimensions, stat } : { namespace, name, dimensions };
+    const key = metricKey(metric);
     if (seen.has(key)) return;
     seen.add(key);
-    wanted.push(stat ? { namespace, name, dimensions, stat } : { namespace, name, dimensions });
+    wanted.push(metric);
   };
   for (const name of RULE_METRICS) {
     want("AWS/Events", name, expected);
@@ -66,43 +71,134 @@ export function planMetrics(rule: string, busName: string, discovered: MetricsSt
   return wanted;
 }
 
-/** Reads the planned series over [now - sinceMs, now] (Sum per period, or Maximum; no datapoints is 0), in one GetMetricData call. */
-export function readMetrics(
-  cloudwatch: CloudWatchService,
-  wanted: WantedMetric[],
-  window: { end: number; sinceMs: number; periodSeconds: number },
-  discovered: MetricsState["discovered"],
-): Promise<Collected<MetricsState>> {
-  const start = window.end - window.sinceMs;
-  const period = window.periodSeconds;
-  return collect(async () => {
-    const queries: MetricDataQuery[] = wanted.map((metric, index) => ({
-      Id: `m${index}`,
-      MetricStat: {
-        Metric: { Namespace: metric.namespace, MetricName: metric.name, Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })) },
-        Period: period,
-        Stat: metric.stat ?? "Sum",
-      },
-      ReturnData: true,
-    }));
-    const points = new Map<string, Map<string, number>>();
-    for (const result of await cloudwatch.getMetricData(queries, new Date(start), new Date(window.end))) {
-      const byTime = points.get(result.Id ?? "") ?? new Map<string, number>();
-      const maximum = wanted[Number((result.Id ?? "").slice(1))]?.stat === "Maximum";
-      (result.Timestamps ?? []).forEach((time, i) => {
-        const t = new Date(time).toISOString();
-        const value = result.Values?.[i] ?? 0;
-        byTime.set(t, maximum ? Math.max(byTime.get(t) ?? 0, value) : (byTime.get(t) ?? 0) + value);
-      });
-      points.set(result.Id ?? "", byTime);
-    }
-    const series: MetricSeries[] = wanted.map((metric, index) => {
-      const byTime = points.get(`m${index}`) ?? new Map<string, number>();
-      const sorted = [...byTime.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, v]) => ({ t, v }));
-      const stat = metric.stat ?? "Sum";
-      const total = stat === "Maximum" ? sorted.reduce((max, p) => Math.max(max, p.v), 0) : sorted.reduce((sum, p) => sum + p.v, 0);
-      return { namespace: metric.namespace, name: metric.name, dimensions: metric.dimensions, stat, points: sorted, total };
+/**
+ * The dimension sets ListMetrics reported for `rule` (among `metrics`, which may hold other
+ * rules' too), in a stable order: the service's own order is not part of the answer.
+ */
+export function discoveredFor(metrics: readonly Metric[], rule: string): MetricsState["discovered"] {
+  return metrics
+    .filter((metric) => (metric.Dimensions ?? []).some((d) => d.Name === "RuleName" && d.Value === rule))
+    .map((metric) => ({ name: metric.MetricName ?? "", dimensions: Object.fromEntries((metric.Dimensions ?? []).map((d) => [d.Name ?? "", d.Value ?? ""])) }))
+    .sort((a, b) => a.name.localeCompare(b.name) || JSON.stringify(Object.entries(a.dimensions).sort()).localeCompare(JSON.stringify(Object.entries(b.dimensions).sort())));
+}
+
+/** The window one reading covers: [end - sinceMs, end], in periods of `periodSeconds`. */
+export interface MetricWindow {
+  end: number;
+  sinceMs: number;
+  periodSeconds: number;
+}
+
+/** The GetMetricData queries of `metrics`, with ids `m0`, `m1`, ... (offset by `firstIndex`). */
+function metricQueries(metrics: readonly WantedMetric[], periodSeconds: number, firstIndex = 0): MetricDataQuery[] {
+  return metrics.map((metric, index) => ({
+    Id: `m${firstIndex + index}`,
+    MetricStat: {
+      Metric: { Namespace: metric.namespace, MetricName: metric.name, Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })) },
+      Period: periodSeconds,
+      Stat: metric.stat ?? "Sum",
+    },
+    ReturnData: true,
+  }));
+}
+
+/** Adds GetMetricData's results to `points` (by query id, then by time); a series may come back in several pages. */
+function addPoints(points: Map<string, Map<string, number>>, results: readonly MetricDataResult[], statOf: (id: string) => WantedMetric["stat"]): void {
+  for (const result of results) {
+    const id = result.Id ?? "";
+    const byTime = points.get(id) ?? new Map<string, number>();
+    const maximum = statOf(id) === "Maximum";
+    (result.Timestamps ?? []).forEach((time, i) => {
+      const t = new Date(time).toISOString();
+      const value = result.Values?.[i] ?? 0;
+      byTime.set(t, maximum ? Math.max(byTime.get(t) ?? 0, value) : (byTime.get(t) ?? 0) + value);
     });
-    return { start: new Date(start).toISOString(), end: new Date(window.end).toISOString(), periodSeconds: period, discovered, series };
+    points.set(id, byTime);
+  }
+}
+
+/** The metrics state of `wanted`, each series' points given by `pointsOf(index)` (no datapoints is 0). */
+function metricsStateOf(wanted: readonly WantedMetric[], pointsOf: (index: number) => Map<string, number> | undefined, window: MetricWindow, discovered: MetricsState["discovered"]): MetricsState {
+  const series: MetricSeries[] = wanted.map((metric, index) => {
+    const sorted = [...(pointsOf(index) ?? new Map<string, number>()).entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, v]) => ({ t, v }));
+    const stat = metric.stat ?? "Sum";
+    const total = stat === "Maximum" ? sorted.reduce((max, p) => Math.max(max, p.v), 0) : sorted.reduce((sum, p) => sum + p.v, 0);
+    return { namespace: metric.namespace, name: metric.name, dimensions: metric.dimensions, stat, points: sorted, total };
   });
+  return { start: new Date(window.end - window.sinceMs).toISOString(), end: new Date(window.end).toISOString(), periodSeconds: window.periodSeconds, discovered, series };
+}
+
+/** Reads the planned series over the window (Sum per period, or Maximum; no datapoints is 0), in GetMetricData calls of up to 500 queries. */
+export function readMetrics(cloudwatch: CloudWatchService, wanted: WantedMetric[], window: MetricWindow, discovered: MetricsState["discovered"]): Promise<Collected<MetricsState>> {
+  return collect(async () => {
+    const points = new Map<string, Map<string, number>>();
+    const results = await cloudwatch.getMetricData(metricQueries(wanted, window.periodSeconds), new Date(window.end - window.sinceMs), new Date(window.end));
+    addPoints(points, results, (id) => wanted[Number(id.slice(1))]?.stat);
+    return metricsStateOf(wanted, (index) => points.get(`m${index}`), window, discovered);
+  });
+}
+
+/** How long a series waits for others to share its GetMetricData call. */
+const BATCH_LINGER_MS = 500;
+
+/**
+ * GetMetricData for many rules at once (check --all): every rule's series over one window,
+ * each series read once however many rules ask for it (a function several rules target),
+ * in calls of up to 500 queries. A call goes out when 500 series are waiting, or when the
+ * oldest has waited `BATCH_LINGER_MS`; each rule gets its metrics, exactly as reading them
+ * alone would record them, once the calls holding its series have answered.
+ */
+export class MetricBatch {
+  private readonly all: WantedMetric[] = [];
+  private readonly byKey = new Map<string, { index: number; read: Promise<Collected<void>> }>();
+  private pending: Array<{ index: number; done: (outcome: Collected<void>) => void }> = [];
+  private readonly points = new Map<string, Map<string, number>>();
+  private linger: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly cloudwatch: CloudWatchService,
+    readonly window: MetricWindow,
+  ) {}
+
+  /** A rule's metrics, read with every other rule's. */
+  async read(wanted: readonly WantedMetric[], discovered: MetricsState["discovered"]): Promise<Collected<MetricsState>> {
+    const indices = wanted.map((metric) => this.seriesOf(metric));
+    if (this.pending.length >= QUERIES_PER_CALL) this.flush();
+    else if (this.pending.length > 0 && this.linger === undefined) this.linger = setTimeout(() => this.flush(), BATCH_LINGER_MS);
+    const outcomes = await Promise.all(indices.map((index) => this.byKey.get(metricKey(this.all[index]!))!.read));
+    const failure = outcomes.find((outcome) => !outcome.ok);
+    if (failure && !failure.ok) return failure;
+    return { ok: true, value: metricsStateOf(wanted, (i) => this.points.get(`m${indices[i]}`), this.window, discovered) };
+  }
+
+  private seriesOf(metric: WantedMetric): number {
+    const key = metricKey(metric);
+    const known = this.byKey.get(key);
+    if (known) return known.index;
+    const index = this.all.length;
+    this.all.push(metric);
+    let done!: (outcome: Collected<void>) => void;
+    const read = new Promise<Collected<void>>((resolve) => (done = resolve));
+    this.byKey.set(key, { index, read });
+    this.pending.push({ index, done });
+    return index;
+  }
+
+  /** Sends what is waiting, 500 queries a call. */
+  private flush(): void {
+    if (this.linger !== undefined) clearTimeout(this.linger);
+    this.linger = undefined;
+    const waiting = this.pending;
+    this.pending = [];
+    for (let offset = 0; offset < waiting.length; offset += QUERIES_PER_CALL) {
+      const batch = waiting.slice(offset, offset + QUERIES_PER_CALL);
+      const queries = batch.flatMap(({ index }) => metricQueries([this.all[index]!], this.window.periodSeconds, index));
+      void collect(async () => {
+        const results = await this.cloudwatch.getMetricData(queries, new Date(this.window.end - this.window.sinceMs), new Date(this.window.end));
+        addPoints(this.points, results, (id) => this.all[Number(id.slice(1))]?.stat);
+      }).then((outcome) => {
+        for (const { done } of batch) done(outcome);
+      });
+    }
+  }
 }

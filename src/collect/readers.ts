@@ -2,8 +2,9 @@
  * The readers `check`, `snapshot` and the focused commands collect with: each reads one
  * piece of the pipeline through the narrow AWS services and records its outcome
  * (`Collected`): the value, or why it could not be read. A session remembers what it
- * read, so `check --all` reads the pieces its rules share (identity, bus, publisher,
- * functions) once.
+ * read, so the pieces rules share (identity, bus, publisher, functions) are read once;
+ * `check --all`'s AccountSession (./account.ts) replaces the per-rule reads of metrics,
+ * logs and the bus's records with account-wide ones.
  */
 import type { Aws } from "../aws/clients.js";
 import { collect } from "../aws/errors.js";
@@ -16,13 +17,18 @@ import { queueUrlOf } from "../aws/services/sqs.js";
 import type { BusLogScope } from "../model/bus-log.js";
 import { readBusLogRecords, readDeliveryLists, type DeliveryLists } from "./bus-logs.js";
 import { collectKey, collectRole, collectTargetResource, otherAccount, readerFor, type Reader } from "./resources.js";
+import { discoveredFor, readMetrics, type MetricWindow, type WantedMetric } from "./metrics.js";
+import { normalizeEvent } from "../event/index.js";
+import { toJsonText } from "../pattern/json.js";
 import type {
+  AppEvent,
   BusInfo,
   BusLogRecords,
   Collected,
   DlqMessage,
   DlqState,
   EventInvokeConfig,
+  FunctionConfiguration,
   Identity,
   KeyFacts,
   LambdaTargetState,
@@ -31,6 +37,7 @@ import type {
   PolicyStatement,
   PublisherState,
   ReadLocation,
+  RemoteMatch,
   RoleFacts,
   TargetInfo,
   TargetResourceState,
@@ -46,6 +53,35 @@ export interface CollectOptions {
 
 /** The CloudWatch Logs filter that narrows a function's log to error lines (re-checked locally: emulators match loosely). */
 const ERROR_FILTER = '?ERROR ?Error ?error ?Exception ?Traceback ?FATAL ?"Task timed out" ?"Runtime exited"';
+/** A function's error scan reads at most this many lines, in at most this many pages. */
+const ERROR_SCAN_LIMIT = 200;
+const ERROR_SCAN_PAGES = 5;
+
+/** What one GetFunction answer gives the readers. */
+interface FunctionFacts {
+  configuration: FunctionConfiguration;
+  /** Reserved concurrency: null for none, undefined when the answer did not say. */
+  reserved: number | null | undefined;
+  variables: Record<string, string>;
+  arn: string | undefined;
+  role: string | undefined;
+  logGroup: string | undefined;
+}
+
+/** The state of a log group that does not exist: the function has not logged yet. */
+export function noLogsYet(group: string): LambdaTargetState["logs"] {
+  return { ok: true, value: { group, groupExists: false, errorLines: [], scannedLines: 0 } };
+}
+
+/** The newest 20 error lines among the lines a scan returned (in time order), each line re-checked here. */
+function errorLinesOf(events: ReadonlyArray<{ timestamp?: number; logStreamName?: string; message?: string }>): { errorLines: LogLine[]; scannedLines: number } {
+  const errorLines: LogLine[] = [...events]
+    .sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0))
+    .filter((event) => ERROR_LINE.test(event.message ?? ""))
+    .slice(-20)
+    .map((event) => ({ timestamp: Math.round(event.timestamp ?? 0), stream: event.logStreamName ?? "", message: (event.message ?? "").trimEnd().slice(0, 2_000) }));
+  return { errorLines, scannedLines: events.length };
+}
 
 export class CollectSession {
   readonly services: Services;
@@ -60,7 +96,7 @@ export class CollectSession {
     this.now = options.now ?? Date.now;
   }
 
-  private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  protected once<T>(key: string, fn: () => Promise<T>): Promise<T> {
     let value = this.memo.get(key) as Promise<T> | undefined;
     if (!value) {
       value = fn();
@@ -139,20 +175,19 @@ export class CollectSession {
 
   /**
    * The publisher's environment (redacted at once), its ARN and execution role, from one
-   * read. A publisher named by ARN is read in the account and region the ARN names.
+   * GetFunction read (shared with the function's read as a target). A publisher named by
+   * ARN is read in the account and region the ARN names.
    */
   publisher(name: string, busEnvVar: string, busForHints: string): Promise<PublisherState> {
     return this.once(`publisher:${name}:${busEnvVar}`, async () => {
       const fn = parseFunctionArn(name);
       const reader = fn ? await this.readerFor(fn.account, fn.region) : { aws: this.aws };
-      const read = reader.aws
-        ? await collect(() => servicesOf(reader.aws!).lambda.getFunctionConfiguration(name))
-        : otherAccount((reader as Reader).location);
+      const read = reader.aws ? await this.getFunction(name, undefined, servicesOf(reader.aws)) : otherAccount((reader as Reader).location);
       return {
         name,
         busEnvVar,
-        function: read.ok ? { ok: true as const, value: { arn: read.value.FunctionArn ?? name, roleArn: read.value.Role ?? "" } } : read,
-        environment: read.ok ? { ok: true as const, value: redactEnvironment(read.value.Environment?.Variables ?? {}, busEnvVar, busForHints) } : read,
+        function: read.ok ? { ok: true as const, value: { arn: read.value.arn ?? name, roleArn: read.value.role ?? "" } } : read,
+        environment: read.ok ? { ok: true as const, value: redactEnvironment(read.value.variables, busEnvVar, busForHints) } : read,
       };
     });
   }
@@ -172,11 +207,15 @@ export class CollectSession {
     return this.once(`resource:${target.arn}`, async () => collectTargetResource(this.aws, await this.callerAccount(), target));
   }
 
-  functionConfiguration(name: string, qualifier: string | undefined, at: Services = this.services): Promise<LambdaTargetState["configuration"]> {
+  /**
+   * One GetFunction answer, reduced to what course-doctor reads (the environment's values
+   * stay in memory: only the publisher's are recorded, redacted).
+   */
+  private getFunction(name: string, qualifier: string | undefined, at: Services): Promise<Collected<FunctionFacts>> {
     return this.once(`fn:${at.aws.region}:${name}:${qualifier ?? ""}`, () =>
       collect(async () => {
-        const out = await at.lambda.getFunctionConfiguration(name, qualifier);
-        return {
+        const { configuration: out, reserved } = await at.lambda.getFunction(name, qualifier);
+        const configuration: FunctionConfiguration = {
           ...dropUndefined({
             arn: out.FunctionArn ?? "",
             state: out.State,
@@ -189,12 +228,37 @@ export class CollectSession {
           // Null, not absent: absent means a snapshot that did not record it.
           deadLetterTargetArn: out.DeadLetterConfig?.TargetArn || null,
         };
+        return { configuration, reserved, variables: out.Environment?.Variables ?? {}, arn: out.FunctionArn, role: out.Role, logGroup: out.LoggingConfig?.LogGroup };
       }),
     );
   }
 
-  concurrency(name: string, at: Services = this.services): Promise<LambdaTargetState["concurrency"]> {
-    return this.once(`conc:${at.aws.region}:${name}`, () => collect(async () => ({ reserved: await at.lambda.getReservedConcurrency(name) })));
+  /** A function's configuration (with the qualifier), from GetFunction. */
+  async functionConfiguration(name: string, qualifier: string | undefined, at: Services = this.services): Promise<LambdaTargetState["configuration"]> {
+    const read = await this.getFunction(name, qualifier, at);
+    return read.ok ? { ok: true, value: read.value.configuration } : read;
+  }
+
+  /**
+   * A Lambda target's configuration and the function's reserved concurrency, and the log
+   * group the function writes to (its LoggingConfig; undefined for the default
+   * /aws/lambda/NAME or when it could not be read). Reserved concurrency belongs to the
+   * function: for a qualified target it comes from the qualified answer when that holds it,
+   * else from the function's own (a second GetFunction, in GetFunction's own quota).
+   */
+  async lambdaFunction(
+    name: string,
+    qualifier: string | undefined,
+    at: Services = this.services,
+  ): Promise<{ configuration: LambdaTargetState["configuration"]; concurrency: LambdaTargetState["concurrency"]; logGroup: string | undefined }> {
+    const read = await this.getFunction(name, qualifier, at);
+    const reservedOf = (facts: Collected<FunctionFacts>): LambdaTargetState["concurrency"] => (facts.ok ? { ok: true, value: { reserved: facts.value.reserved ?? null } } : facts);
+    const concurrency = qualifier === undefined || (read.ok && read.value.reserved !== undefined) ? reservedOf(read) : reservedOf(await this.getFunction(name, undefined, at));
+    return {
+      configuration: read.ok ? { ok: true, value: read.value.configuration } : read,
+      concurrency,
+      logGroup: read.ok ? read.value.logGroup : undefined,
+    };
   }
 
   policy(name: string, qualifier: string | undefined, at: Services = this.services): Promise<LambdaTargetState["policy"]> {
@@ -231,19 +295,19 @@ export class CollectSession {
     });
   }
 
-  functionErrors(name: string, sinceMs: number, at: Services = this.services): Promise<LambdaTargetState["logs"]> {
-    const group = `/aws/lambda/${name}`;
-    return this.once(`logs:${at.aws.region}:${name}:${sinceMs}`, async () => {
+  /**
+   * Recent error lines in a function's log group (/aws/lambda/NAME unless `group` names its
+   * own). At most `ERROR_SCAN_PAGES` pages of at most `ERROR_SCAN_LIMIT` lines, oldest first
+   * as FilterLogEvents gives them; the newest 20 error lines are kept.
+   */
+  functionErrors(name: string, sinceMs: number, at: Services = this.services, group = `/aws/lambda/${name}`): Promise<LambdaTargetState["logs"]> {
+    return this.once(`logs:${at.aws.region}:${group}:${sinceMs}`, async () => {
       const result = await collect(async () => {
-        const events = await at.logs.filterLogEvents({ group, startTime: this.now() - sinceMs, filterPattern: ERROR_FILTER, limit: 200 });
-        const errorLines: LogLine[] = events
-          .filter((event) => ERROR_LINE.test(event.message ?? ""))
-          .slice(-20)
-          .map((event) => ({ timestamp: Math.round(event.timestamp ?? 0), stream: event.logStreamName ?? "", message: (event.message ?? "").trimEnd().slice(0, 2_000) }));
-        return { group, groupExists: true, errorLines, scannedLines: events.length };
+        const events = await at.logs.filterLogEvents({ group, startTime: this.now() - sinceMs, filterPattern: ERROR_FILTER, limit: ERROR_SCAN_LIMIT, maxPages: ERROR_SCAN_PAGES });
+        return { group, groupExists: true, ...errorLinesOf(events) };
       });
       // A Lambda log group appears with the first log line: "not found" means "no logs yet".
-      if (!result.ok && result.reason === "not-found") return { ok: true as const, value: { group, groupExists: false, errorLines: [], scannedLines: 0 } };
+      if (!result.ok && result.reason === "not-found") return noLogsYet(group);
       return result;
     });
   }
@@ -298,13 +362,19 @@ export class CollectSession {
 
   /** The dimension sets EventBridge published for a rule name (any bus). */
   metricDimensions(rule: string): Promise<Collected<MetricsState["discovered"]>> {
-    return this.once(`dims:${rule}`, () =>
-      collect(async () =>
-        (await this.services.cloudwatch.listMetrics("AWS/Events", [{ Name: "RuleName", Value: rule }])).map((metric) => ({
-          name: metric.MetricName ?? "",
-          dimensions: Object.fromEntries((metric.Dimensions ?? []).map((d) => [d.Name ?? "", d.Value ?? ""])),
-        })),
-      ),
-    );
+    return this.once(`dims:${rule}`, () => collect(async () => discoveredFor(await this.services.cloudwatch.listMetrics("AWS/Events", [{ Name: "RuleName", Value: rule }]), rule)));
+  }
+
+  /** Reads a rule's planned metric series over the last `sinceMs`, ending now. */
+  readMetrics(wanted: WantedMetric[], window: Omit<MetricWindow, "end">, discovered: MetricsState["discovered"]): Promise<Collected<MetricsState>> {
+    return readMetrics(this.services.cloudwatch, wanted, { ...window, end: this.now() }, discovered);
+  }
+
+  /** TestEventPattern's verdict on the application's event (null when not asked). */
+  remoteMatch(pattern: string, event: AppEvent, account: string | undefined): Promise<Collected<RemoteMatch> | null> {
+    return collect(async () => {
+      const { event: full } = normalizeEvent(event.input as object, { account: account ?? "123456789012", region: this.aws.region });
+      return { result: await this.services.events.testEventPattern(pattern, toJsonText(full)) };
+    });
   }
 }

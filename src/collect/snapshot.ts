@@ -4,21 +4,23 @@
  * rounds as possible:
  *   1. identity, bus (with its LogConfig), rule, targets, publisher, metric dimension sets,
  *      the account's log deliveries (names are known);
- *   2. per target: function, concurrency, policy, logs, asynchronous invocation settings;
- *      metric data; TestEventPattern; dead-letter queues; the bus's own log records (when
- *      it logs to CloudWatch Logs); same-name rules on other buses (only when the rule is
- *      missing).
+ *   2. per target: the function and its reserved concurrency (GetFunction), policy, logs
+ *      (its default log group at once; the one GetFunction names, when another, after),
+ *      asynchronous invocation settings; metric data; TestEventPattern; dead-letter
+ *      queues; the bus's own log records (when it logs to CloudWatch Logs); same-name rules
+ *      on other buses (only when the rule is missing).
+ * `check --all` runs this for every rule at once over an AccountSession (./account.ts),
+ * whose readers serve all the rules with account-wide reads.
  * Every read records its outcome in the snapshot; collection never throws half-way
  * (Ctrl-C excepted: it ends the command).
  */
 import { collect, isFatalFailure } from "../aws/errors.js";
-import { normalizeEvent } from "../event/index.js";
 import { busNameOf } from "../model/arn.js";
 import { applicationSources, type BusLogScope } from "../model/bus-log.js";
 import { deliveriesOfBus, logGroupDestinations } from "./bus-logs.js";
-import type { AppEvent, BusLogsState, Collected, LambdaTargetState, MetricsState, RemoteMatch, RuleElsewhere, RuleInfo, Snapshot, SnapshotRequest, TargetInfo, TargetResourceState } from "../model/snapshot.js";
+import type { AppEvent, BusLogsState, Collected, LambdaTargetState, MetricsState, RuleElsewhere, RuleInfo, Snapshot, SnapshotRequest, TargetInfo, TargetResourceState } from "../model/snapshot.js";
 import type { CollectSession } from "./readers.js";
-import { metricPeriodSeconds, planMetrics, readMetrics } from "./metrics.js";
+import { metricPeriodSeconds, planMetrics } from "./metrics.js";
 import { lambdaTargetsOf, ruleInfoOf, targetIsNamed } from "./shape.js";
 import { otherAccount } from "./resources.js";
 import { servicesOf } from "../aws/services/index.js";
@@ -26,7 +28,6 @@ import type { EventBridgeService } from "../aws/services/events.js";
 import { DEFAULT_REGIONS } from "../model/regions.js";
 import { parseFunctionArn } from "../model/rule-arn.js";
 import type { Rule } from "../aws/services/events.js";
-import { toJsonText } from "../pattern/json.js";
 
 /** What to collect: the pipeline, normalised from flags and config. */
 export interface CollectRequest {
@@ -126,7 +127,7 @@ export async function collectSnapshot(session: CollectSession, request: CollectR
     Promise.all(otherTargets.map((target) => session.targetResource(target))),
     Promise.all(roleArns.map(async (arn) => [arn, await session.role(arn)] as const)),
     activity ? collectMetrics(session, request, rule.ok ? rule.value.busName : busName, discovered, lambdaTargets) : Promise.resolve(NOT_READ),
-    rule.ok && rule.value.eventPattern && request.event ? testPatternRemotely(session, rule.value.eventPattern, request.event, account) : Promise.resolve(null),
+    rule.ok && rule.value.eventPattern && request.event ? session.remoteMatch(rule.value.eventPattern, request.event, account) : Promise.resolve(null),
     rule.ok ? Promise.resolve({ ok: true as const, value: [] as RuleElsewhere[] }) : findRuleElsewhere(session, request.rule, busName),
     !bus.ok && bus.reason === "not-found" ? findBusElsewhere(session, busName) : Promise.resolve(undefined),
     Promise.all(
@@ -192,13 +193,15 @@ async function collectLambdaTarget(session: CollectSession, target: TargetInfo, 
   // Another account's function is named by its ARN in every call.
   const name = reader.location.via === "caller" ? fn.name : arn ? `arn:${arn.partition}:lambda:${arn.region}:${arn.account}:function:${fn.name}` : fn.name;
   const at = servicesOf(reader.aws);
-  const [configuration, concurrency, policy, logs, eventInvokeConfig] = await Promise.all([
-    session.functionConfiguration(name, fn.qualifier, at),
-    session.concurrency(name, at),
+  const defaultGroup = `/aws/lambda/${fn.name}`;
+  const [{ configuration, concurrency, logGroup }, policy, defaultLogs, eventInvokeConfig] = await Promise.all([
+    session.lambdaFunction(name, fn.qualifier, at),
     session.policy(name, fn.qualifier, at),
+    // Read at once from the default group; GetFunction may name another (LoggingConfig).
     sinceMs === null ? Promise.resolve(NOT_READ) : session.functionErrors(fn.name, sinceMs, at),
     session.eventInvokeConfig(name, fn.qualifier, at),
   ]);
+  const logs = sinceMs !== null && logGroup !== undefined && logGroup !== defaultGroup ? await session.functionErrors(fn.name, sinceMs, at, logGroup) : defaultLogs;
   return { ...base, configuration, concurrency, policy, logs, eventInvokeConfig };
 }
 
@@ -212,7 +215,7 @@ function collectMetrics(
   const found = discovered.ok ? discovered.value : [];
   const wanted = planMetrics(request.rule, busName, found, lambdaTargets);
   const periodSeconds = request.periodSeconds ?? metricPeriodSeconds(request.sinceMs);
-  return readMetrics(session.services.cloudwatch, wanted, { end: session.now(), sinceMs: request.sinceMs, periodSeconds }, found);
+  return session.readMetrics(wanted, { sinceMs: request.sinceMs, periodSeconds }, found);
 }
 
 /** What `metrics` reads: the rule, its targets and the metrics of both. */
@@ -301,9 +304,3 @@ async function findInOtherRegions(session: CollectSession, ask: (events: EventBr
   return answers.flat();
 }
 
-function testPatternRemotely(session: CollectSession, pattern: string, event: AppEvent, account: string | undefined): Promise<Collected<RemoteMatch>> {
-  return collect(async () => {
-    const { event: full } = normalizeEvent(event.input as object, { account: account ?? "123456789012", region: session.aws.region });
-    return { result: await session.services.events.testEventPattern(pattern, toJsonText(full)) };
-  });
-}

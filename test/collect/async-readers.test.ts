@@ -4,7 +4,7 @@
  * denied GetFunctionEventInvokeConfig, and each target's input settings as AWS returns them.
  */
 import { EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
-import { GetFunctionConfigurationCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ResourceNotFoundException } from "@aws-sdk/client-lambda";
+import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ResourceNotFoundException } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Aws } from "../../src/aws/clients.js";
@@ -27,10 +27,10 @@ beforeEach(() => {
 describe("the Lambda target's asynchronous side", () => {
   it("the function's own DLQ and execution role come from the configuration read; none is null, not absent", async () => {
     lambda
-      .on(GetFunctionConfigurationCommand, { FunctionName: "worker" })
-      .resolves({ FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:worker", Role: "arn:aws:iam::123456789012:role/service/worker-role", DeadLetterConfig: { TargetArn: "arn:aws:sqs:us-east-1:123456789012:worker-dlq" } })
-      .on(GetFunctionConfigurationCommand, { FunctionName: "bare" })
-      .resolves({ FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:bare" });
+      .on(GetFunctionCommand, { FunctionName: "worker" })
+      .resolves({ Configuration: { FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:worker", Role: "arn:aws:iam::123456789012:role/service/worker-role", DeadLetterConfig: { TargetArn: "arn:aws:sqs:us-east-1:123456789012:worker-dlq" } } })
+      .on(GetFunctionCommand, { FunctionName: "bare" })
+      .resolves({ Configuration: { FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:bare" } });
     const s = session();
     expect(await s.functionConfiguration("worker", undefined)).toEqual({
       ok: true,

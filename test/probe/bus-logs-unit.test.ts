@@ -161,7 +161,7 @@ describe("probe --bus-logs", () => {
       { Level: "TRACE", IncludeDetail: "FULL" },
       { Level: "OFF", IncludeDetail: "NONE" },
     ]);
-    for (const command of [DeleteDeliveryCommand, DeleteDeliverySourceCommand, DeleteDeliveryDestinationCommand, DeleteResourcePolicyCommand, DeleteLogGroupCommand]) expect(logs.commandCalls(command)).toHaveLength(1);
+    for (const command of [DeleteDeliveryCommand, DeleteDeliverySourceCommand, DeleteDeliveryDestinationCommand, DeleteResourcePolicyCommand, DeleteLogGroupCommand]) expect(logs.commandCalls(command as typeof DeleteLogGroupCommand)).toHaveLength(1);
   });
 
   it("a set-up that fails half-way removes what it created and never touched the bus's LogConfig", async () => {
@@ -169,7 +169,7 @@ describe("probe --bus-logs", () => {
     await expect(probePipeline(mockedAws(), request, { timeoutMs: 5_000, busLogs: true })).rejects.toThrow(/logs:CreateDelivery/);
     expect(events.commandCalls(UpdateEventBusCommand)).toHaveLength(0);
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
-    for (const command of [DeleteDeliverySourceCommand, DeleteDeliveryDestinationCommand, DeleteResourcePolicyCommand, DeleteLogGroupCommand]) expect(logs.commandCalls(command)).toHaveLength(1);
+    for (const command of [DeleteDeliverySourceCommand, DeleteDeliveryDestinationCommand, DeleteResourcePolicyCommand, DeleteLogGroupCommand]) expect(logs.commandCalls(command as typeof DeleteLogGroupCommand)).toHaveLength(1);
   });
 
   it("--trace and --bus-logs together are refused before anything is written", async () => {

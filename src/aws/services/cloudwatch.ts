@@ -1,7 +1,7 @@
 /** CloudWatch metrics, narrowed to the operations course-doctor uses; pagination and batching folded in. */
 import { GetMetricDataCommand, ListMetricsCommand, type Metric, type MetricDataQuery, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
 
-export type { MetricDataQuery } from "@aws-sdk/client-cloudwatch";
+export type { Metric, MetricDataQuery, MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import type { Aws } from "../clients.js";
 import { readAllPages } from "./paginate.js";
 

@@ -77,6 +77,12 @@ export class EventBridgeService {
     });
   }
 
+  /** One page of a bus's rules (up to 100) and the token of the next; for reading the next page while this one is worked on. */
+  async listRulesPage(bus: string, token?: string): Promise<{ rules: Rule[]; next: string | undefined }> {
+    const out = await this.aws.call("events", new ListRulesCommand({ EventBusName: bus, NextToken: token, Limit: 100 }));
+    return { rules: out.Rules ?? [], next: out.NextToken };
+  }
+
   /** Every target of a rule. */
   listTargets(rule: string, bus: string): Promise<Target[]> {
     return readAllPages(async (NextToken) => {

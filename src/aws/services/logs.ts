@@ -37,6 +37,8 @@ export interface LogFilter {
   filterPattern?: string | undefined;
   /** Stop after this many events (across pages). */
   limit?: number;
+  /** Stop after this many pages (a sparse filter over a large group answers many near-empty pages). */
+  maxPages?: number;
 }
 
 export class LogsService {
@@ -49,6 +51,7 @@ export class LogsService {
   async filterLogEvents(filter: LogFilter, options: { timeoutMs?: number; stop?: () => boolean } = {}): Promise<FilteredLogEvent[]> {
     const events: FilteredLogEvent[] = [];
     let nextToken: string | undefined;
+    let pages = 0;
     do {
       const out = await this.aws.call(
         "logs",
@@ -63,7 +66,8 @@ export class LogsService {
       );
       events.push(...(out.events ?? []));
       nextToken = out.nextToken;
-    } while (nextToken && (filter.limit === undefined || events.length < filter.limit) && !options.stop?.());
+      pages++;
+    } while (nextToken && (filter.limit === undefined || events.length < filter.limit) && (filter.maxPages === undefined || pages < filter.maxPages) && !options.stop?.());
     return events;
   }
 
@@ -73,6 +77,22 @@ export class LogsService {
       const out = await this.aws.call("logs", new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, nextToken }));
       return { items: out.logGroups, next: out.nextToken };
     });
+  }
+
+  /**
+   * The names of the log groups starting with `prefix`, up to `maxPages` pages of 50;
+   * `complete` is false when more were left unlisted.
+   */
+  async listLogGroupNames(prefix: string, maxPages: number): Promise<{ names: string[]; complete: boolean }> {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const out = await this.aws.call("logs", new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, nextToken, limit: 50 }));
+      names.push(...(out.logGroups ?? []).flatMap((group) => (group.logGroupName ? [group.logGroupName] : [])));
+      nextToken = out.nextToken;
+      if (!nextToken) return { names, complete: true };
+    }
+    return { names, complete: false };
   }
 
   /** Opens a Live Tail session on log group ARNs; the stream of session events. */
