@@ -1,7 +1,7 @@
 import type { Finding } from "../model/finding.js";
 import type { Snapshot, TargetInfo } from "../model/snapshot.js";
 import { windowLabel } from "./metrics-support.js";
-import { finding, flagsText, plural, regionOf, sh, skipped, subjectOf, tailSince, targetsInScope, unreadable, type Check } from "./support.js";
+import { finding, flagsText, plural, regionOf, sh, skipped, subjectOf, tailSince, unreadable, perTarget, type Check } from "./support.js";
 
 const MAX_LINE = 300;
 
@@ -63,10 +63,6 @@ export const logsErrorsCheck: Check = {
   title: "no recent error lines in the target's log group",
   needsAccount: true,
   run(snapshot) {
-    if (!snapshot.rule.ok) return [skipped("logs.errors", "no rule to read (see rule.exists)")];
-    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("logs.errors", "no targets (see targets.present)")];
-    const targets = targetsInScope(snapshot);
-    if (targets.length === 0) return [skipped("logs.errors", `no target is ${snapshot.request.function} (see targets.present)`)];
-    return targets.map((t) => checkTarget(snapshot, t));
+    return perTarget(snapshot, "logs.errors", (t) => checkTarget(snapshot, t));
   },
 };

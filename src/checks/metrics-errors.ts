@@ -1,7 +1,7 @@
 import type { Finding } from "../model/finding.js";
 import type { Snapshot, TargetInfo } from "../model/snapshot.js";
 import { lambdaTotal, windowLabel } from "./metrics-support.js";
-import { awsCommand, finding, plural, regionOf, skipped, subjectOf, tailSince, targetsInScope, type Check } from "./support.js";
+import { awsCommand, finding, plural, regionOf, skipped, subjectOf, tailSince, perTarget, type Check } from "./support.js";
 
 function checkTarget(snapshot: Snapshot, target: TargetInfo): Finding {
   const subject = subjectOf(target);
@@ -45,10 +45,6 @@ export const metricsErrorsCheck: Check = {
   title: "the target function's Errors and Throttles are zero",
   needsAccount: true,
   run(snapshot) {
-    if (!snapshot.rule.ok) return [skipped("metrics.errors", "no rule to read (see rule.exists)")];
-    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("metrics.errors", "no targets (see targets.present)")];
-    const targets = targetsInScope(snapshot);
-    if (targets.length === 0) return [skipped("metrics.errors", `no target is ${snapshot.request.function} (see targets.present)`)];
-    return targets.map((t) => checkTarget(snapshot, t));
+    return perTarget(snapshot, "metrics.errors", (t) => checkTarget(snapshot, t));
   },
 };

@@ -9,7 +9,6 @@ import type { RoleFacts, RuleInfo, TargetInfo } from "../model/snapshot.js";
 import {
   describeDecision,
   describeStatement,
-  evaluateAccess,
   evaluateActions,
   evaluatePolicy,
   eventBridgeDeliveryRequest,
@@ -17,7 +16,7 @@ import {
   roleRequest,
   type AccessResult,
   type ActionsResult,
-  type Decision,
+  type Decision
 } from "../policy/index.js";
 
 /** The actions EventBridge calls to deliver to each kind of target. */

@@ -190,6 +190,19 @@ export function targetsInScope(snapshot: Snapshot): TargetInfo[] {
   return snapshot.targets.value.filter((t) => t.id === only || t.function?.name === only || t.arn === only);
 }
 
+/**
+ * Runs a per-target check over the targets in scope (all, or the one --function names),
+ * or says in one skip why there is none to look at.
+ */
+export function perTarget(snapshot: Snapshot, id: FindingId, each: (target: TargetInfo, rule: RuleInfo) => Finding | Finding[]): Finding[] {
+  if (!snapshot.rule.ok) return [skipped(id, "no rule to read (see rule.exists)")];
+  if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped(id, "no targets (see targets.present)")];
+  const targets = targetsInScope(snapshot);
+  if (targets.length === 0) return [skipped(id, `no target is ${snapshot.request.function} (see targets.present)`)];
+  const rule = snapshot.rule.value;
+  return targets.flatMap((target) => each(target, rule));
+}
+
 /** How a target reads in one line: "function api-dev:live", "queue orders". */
 export function describeTarget(target: TargetInfo): string {
   if (target.kind === "lambda" && target.function) {

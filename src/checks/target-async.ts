@@ -10,7 +10,7 @@
 import type { Finding } from "../model/finding.js";
 import type { EventInvokeConfig, LambdaTargetState, MetricsState, Snapshot, TargetInfo } from "../model/snapshot.js";
 import { lambdaTotal, windowLabel } from "./metrics-support.js";
-import { accountOf, awsCommand, describeTarget, finding, formatWindow, plural, regionOf, skipped, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
+import { accountOf, awsCommand, describeTarget, finding, formatWindow, plural, regionOf, skipped, subjectOf, unreadable, perTarget, type Check } from "./support.js";
 import { templateFixes } from "./template-fixes.js";
 
 /** Lambda's defaults when no asynchronous invocation settings are configured. */
@@ -280,10 +280,6 @@ export const targetAsyncCheck: Check = {
   id: "target.async",
   title: "a Lambda target's asynchronous invocation settings do not discard failed or throttled events silently",
   run(snapshot) {
-    if (!snapshot.rule.ok) return [skipped("target.async", "no rule to read (see rule.exists)")];
-    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("target.async", "no targets (see targets.present)")];
-    const targets = targetsInScope(snapshot);
-    if (targets.length === 0) return [skipped("target.async", `no target is ${snapshot.request.function} (see targets.present)`)];
-    return targets.map((t) => checkTarget(snapshot, t));
+    return perTarget(snapshot, "target.async", (t) => checkTarget(snapshot, t));
   },
 };

@@ -2,7 +2,7 @@ import type { Finding } from "../model/finding.js";
 import type { DlqMessage, RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
 import { queueUrlOf } from "../model/arn.js";
 import { eventBridgeVerdict, sidFor, withStatement } from "./policy-support.js";
-import { awsCommand, beforeDeploy, beforeDeploySkip, finding, flagsText, plural, regionOf, sh, skipped, subjectOf, targetsInScope, unreadable, unresolvedFinding, type Check } from "./support.js";
+import { awsCommand, beforeDeploy, beforeDeploySkip, finding, flagsText, plural, regionOf, sh, skipped, subjectOf, unreadable, unresolvedFinding, perTarget, type Check } from "./support.js";
 import { templateFixes, type TemplateFixes } from "./template-fixes.js";
 
 /** What each dead-letter ERROR_CODE points at (eb-rule-dlq). */
@@ -106,10 +106,6 @@ export const targetDlqCheck: Check = {
   id: "target.dlq",
   title: "the target's dead-letter queue admits EventBridge and is empty",
   run(snapshot) {
-    if (!snapshot.rule.ok) return [skipped("target.dlq", "no rule to read (see rule.exists)")];
-    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("target.dlq", "no targets (see targets.present)")];
-    const targets = targetsInScope(snapshot);
-    if (targets.length === 0) return [skipped("target.dlq", `no target is ${snapshot.request.function} (see targets.present)`)];
-    return targets.map((t) => checkTarget(snapshot, t));
+    return perTarget(snapshot, "target.dlq", (t) => checkTarget(snapshot, t));
   },
 };

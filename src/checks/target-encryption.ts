@@ -8,7 +8,7 @@ import type { Finding } from "../model/finding.js";
 import type { Collected, KeyFacts, RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
 import { queueUrlOf } from "../model/arn.js";
 import { eventBridgeVerdict, sidFor, withStatement } from "./policy-support.js";
-import { awsCommand, describeTarget, finding, skipped, subjectOf, targetsInScope, unreadable, type Check } from "./support.js";
+import { awsCommand, describeTarget, finding, skipped, subjectOf, unreadable, perTarget, type Check } from "./support.js";
 import { templateFixes } from "./template-fixes.js";
 
 const ID = "target.encryption";
@@ -124,11 +124,6 @@ export const targetEncryptionCheck: Check = {
   id: ID,
   title: "an encrypted SQS/SNS target (and the DLQ) uses a customer managed key that admits events.amazonaws.com",
   run(snapshot) {
-    if (!snapshot.rule.ok) return [skipped(ID, "no rule to read (see rule.exists)")];
-    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped(ID, "no targets (see targets.present)")];
-    const targets = targetsInScope(snapshot);
-    if (targets.length === 0) return [skipped(ID, `no target is ${snapshot.request.function} (see targets.present)`)];
-    const rule = snapshot.rule.value;
-    return targets.flatMap((t) => checkTarget(snapshot, rule, t));
+    return perTarget(snapshot, ID, (t, rule) => checkTarget(snapshot, rule, t));
   },
 };

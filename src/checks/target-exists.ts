@@ -1,7 +1,7 @@
 import type { Finding } from "../model/finding.js";
 import { READ_TARGET_KINDS } from "../model/arn.js";
 import type { RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
-import { awsCommand, beforeDeploy, describeTarget, finding, KIND_NOUN, regionOf, skipped, subjectOf, targetsInScope, unreadable, unresolvedFinding, type Check } from "./support.js";
+import { awsCommand, beforeDeploy, describeTarget, finding, KIND_NOUN, regionOf, skipped, subjectOf, unreadable, unresolvedFinding, perTarget, type Check } from "./support.js";
 import { templateFixes } from "./template-fixes.js";
 
 /** A target that is not a Lambda function: its queue, topic, log group, bus, ... exists where its ARN says. */
@@ -167,10 +167,6 @@ export const targetExistsCheck: Check = {
   id: "target.exists",
   title: "each target exists in the account and region its ARN names",
   run(snapshot) {
-    if (!snapshot.rule.ok) return [skipped("target.exists", "no rule to read (see rule.exists)")];
-    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("target.exists", "no targets (see targets.present)")];
-    const targets = targetsInScope(snapshot);
-    if (targets.length === 0) return [skipped("target.exists", `no target is ${snapshot.request.function} (see targets.present)`)];
-    return targets.map((t) => checkTarget(snapshot, t));
+    return perTarget(snapshot, "target.exists", (t) => checkTarget(snapshot, t));
   },
 };

@@ -9,7 +9,7 @@ import { applyTargetInput, InvalidInputTransformError, repairTargetInput, type I
 import type { Finding, FindingStatus } from "../model/finding.js";
 import type { RuleInfo, Snapshot, TargetInfo, TargetInputSettings } from "../model/snapshot.js";
 import { appEventOf } from "./app-event.js";
-import { accountOf, describeTarget, finding, putTargetCommand, regionOf, sh, skipped, subjectOf, targetsInScope, unresolvedFinding, type Check } from "./support.js";
+import { accountOf, describeTarget, finding, putTargetCommand, regionOf, sh, skipped, subjectOf, unresolvedFinding, perTarget, type Check } from "./support.js";
 import { templateFixes } from "./template-fixes.js";
 
 /** How long the payload preview in a title may be. */
@@ -241,11 +241,6 @@ export const targetInputCheck: Check = {
   id: "target.input",
   title: "what each target receives (Input, InputPath or InputTransformer applied to the application's event) keeps what its handler needs",
   run(snapshot) {
-    if (!snapshot.rule.ok) return [skipped("target.input", "no rule to read (see rule.exists)")];
-    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("target.input", "no targets (see targets.present)")];
-    const targets = targetsInScope(snapshot);
-    if (targets.length === 0) return [skipped("target.input", `no target is ${snapshot.request.function} (see targets.present)`)];
-    const rule = snapshot.rule.value;
-    return targets.map((t) => checkTarget(snapshot, rule, t));
+    return perTarget(snapshot, "target.input", (t, rule) => checkTarget(snapshot, rule, t));
   },
 };

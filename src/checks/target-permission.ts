@@ -11,11 +11,9 @@ import {
   regionOf,
   skipped,
   subjectOf,
-  targetsInScope,
   unreadable,
   unresolvedFinding,
-  type Check,
-} from "./support.js";
+  type Check, perTarget } from "./support.js";
 import { templateFixes } from "./template-fixes.js";
 
 function sidOf(statement: PolicyStatement): string {
@@ -216,11 +214,6 @@ export const targetPermissionCheck: Check = {
   id: "target.permission",
   title: "the target's resource policy lets events.amazonaws.com invoke it from this rule's exact ARN",
   run(snapshot) {
-    if (!snapshot.rule.ok) return [skipped("target.permission", "no rule to read (see rule.exists)")];
-    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("target.permission", "no targets (see targets.present)")];
-    const targets = targetsInScope(snapshot);
-    if (targets.length === 0) return [skipped("target.permission", `no target is ${snapshot.request.function} (see targets.present)`)];
-    const rule = snapshot.rule.value;
-    return targets.map((t) => checkTarget(snapshot, rule, t));
+    return perTarget(snapshot, "target.permission", (t, rule) => checkTarget(snapshot, rule, t));
   },
 };

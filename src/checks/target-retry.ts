@@ -1,6 +1,6 @@
 import type { Finding } from "../model/finding.js";
 import type { RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
-import { accountOf, awsCommand, finding, formatWindow, putTargetCommand, regionOf, skipped, subjectOf, targetsInScope, type Check } from "./support.js";
+import { accountOf, awsCommand, finding, formatWindow, putTargetCommand, regionOf, subjectOf, perTarget, type Check } from "./support.js";
 import { templateFixes } from "./template-fixes.js";
 
 /** EventBridge's retry policy when the target sets none (eb-rule-dlq). */
@@ -64,11 +64,6 @@ export const targetRetryCheck: Check = {
   id: "target.retry",
   title: "a dead-letter queue / retry policy is set (warn only)",
   run(snapshot) {
-    if (!snapshot.rule.ok) return [skipped("target.retry", "no rule to read (see rule.exists)")];
-    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped("target.retry", "no targets (see targets.present)")];
-    const targets = targetsInScope(snapshot);
-    if (targets.length === 0) return [skipped("target.retry", `no target is ${snapshot.request.function} (see targets.present)`)];
-    const rule = snapshot.rule.value;
-    return targets.map((t) => checkTarget(snapshot, rule, t));
+    return perTarget(snapshot, "target.retry", (t, rule) => checkTarget(snapshot, rule, t));
   },
 };

@@ -7,7 +7,7 @@
 import type { Finding } from "../model/finding.js";
 import type { RoleFacts, RuleInfo, Snapshot, TargetInfo } from "../model/snapshot.js";
 import { DELIVERY_ACTIONS, deliveryResource, roleVerdict, ROLE_KINDS, trustVerdict, withStatement } from "./policy-support.js";
-import { awsCommand, describeTarget, finding, isCrossAccount, KIND_NOUN, sh, skipped, subjectOf, targetsInScope, unreadable, unresolvedFinding, whereOf, type Check } from "./support.js";
+import { awsCommand, describeTarget, finding, isCrossAccount, KIND_NOUN, sh, skipped, subjectOf, unreadable, unresolvedFinding, whereOf, perTarget, type Check } from "./support.js";
 import { templateFixes } from "./template-fixes.js";
 
 const ID = "target.role";
@@ -135,11 +135,6 @@ export const targetRoleCheck: Check = {
   id: ID,
   title: "a target reached through a role has one events.amazonaws.com may assume, allowing the target's action on its ARN",
   run(snapshot) {
-    if (!snapshot.rule.ok) return [skipped(ID, "no rule to read (see rule.exists)")];
-    if (!snapshot.targets.ok || snapshot.targets.value.length === 0) return [skipped(ID, "no targets (see targets.present)")];
-    const targets = targetsInScope(snapshot);
-    if (targets.length === 0) return [skipped(ID, `no target is ${snapshot.request.function} (see targets.present)`)];
-    const rule = snapshot.rule.value;
-    return targets.map((t) => checkTarget(snapshot, rule, t));
+    return perTarget(snapshot, ID, (t, rule) => checkTarget(snapshot, rule, t));
   },
 };

@@ -10,7 +10,7 @@ import { servicesOf } from "../aws/services/index.js";
 import type { Delivery, DeliveryDestination, DeliverySource } from "../aws/services/logs.js";
 import { logGroupOf, parseArn } from "../model/arn.js";
 import { inScope, parseBusLogRecord, scopeFilter, type BusLogScope } from "../model/bus-log.js";
-import type { BusLogDelivery, BusLogRecord, BusLogRecords, Collected } from "../model/snapshot.js";
+import type { BusLogDelivery, BusLogRecords, Collected } from "../model/snapshot.js";
 import { otherAccount, readerFor } from "./resources.js";
 
 /** The account's delivery sources, deliveries and destinations, as the service lists them. */

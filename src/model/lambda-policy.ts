@@ -13,7 +13,8 @@ import {
   type StatementResult,
 } from "../policy/index.js";
 import type { PolicyStatement } from "./snapshot.js";
-import { explainRuleArnMismatch, parseArn, parseFunctionArn, parseRuleArn } from "./rule-arn.js";
+import { parseArn } from "./arn.js";
+import { explainRuleArnMismatch, parseFunctionArn, parseRuleArn } from "./rule-arn.js";
 
 export const EVENTS_PRINCIPAL = "events.amazonaws.com";
 const INVOKE_ACTION = "lambda:InvokeFunction";

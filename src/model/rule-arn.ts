@@ -3,24 +3,11 @@
  * calls; matching an ARN against a policy's pattern is the policy evaluator's (src/policy).
  */
 
+import { parseArn, type Arn } from "./arn.js";
+
 /** The six colon-separated parts of an ARN; `resource` keeps any further colons. */
-export interface ArnParts {
-  partition: string;
-  service: string;
-  region: string;
-  account: string;
-  resource: string;
-}
+export type ArnParts = Arn;
 
-/** Splits an ARN into its parts; null when the text is not an ARN. */
-export function parseArn(text: string): ArnParts | null {
-  const parts = text.split(":");
-  if (parts.length < 6 || parts[0] !== "arn") return null;
-  const [, partition, service, region, account, ...rest] = parts;
-  return { partition: partition!, service: service!, region: region!, account: account!, resource: rest.join(":") };
-}
-
-/** A rule ARN, read. `bus` is null for the default-bus form `rule/NAME`. */
 export interface RuleArnParts extends ArnParts {
   bus: string | null;
   name: string;
