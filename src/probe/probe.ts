@@ -421,7 +421,7 @@ async function waitForMarker(
         })
       : Promise.resolve();
     // A new trace target, or newly turned-on bus logging, is not active at once: send again until it shows.
-    const waitingToShow = () => (options.resend && outcome.trace === null) || (busLog?.logging.temporary !== undefined && busLog?.logging.temporary !== null && outcome.busRecords.length === 0);
+    const waitingToShow = () => (options.resend && outcome.trace === null) || (busLog?.logging.temporary != null && outcome.busRecords.length === 0);
     const every = options.resend ? RESEND_MS : BUS_LOG_RESEND_MS;
     let lastSend = Date.now();
     while (waitingToShow() && !done() && !limit.aborted) {
