@@ -16,9 +16,6 @@ export const ATTEMPT_FAILED: ReadonlySet<string> = new Set(["INVOCATION_ATTEMPT_
 
 export const NO_RULES_MATCHED = "NO_STANDARD_RULES_MATCHED";
 
-/** The bus's log levels, least to most detail. */
-export const BUS_LOG_LEVELS = ["OFF", "ERROR", "INFO", "TRACE"] as const;
-
 /** The delivery source log type that carries a level's records. */
 export function logTypeOf(level: string): string {
   return `${level.toUpperCase()}_LOGS`;

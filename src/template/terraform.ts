@@ -341,7 +341,7 @@ export function readPlan(plan: Record<string, unknown>, file: string, context: P
           name: sqsName(r),
           arn: get(r, "arn") as string,
           url: get(r, "url") as string,
-          kmsKeyId: typeof r.values.kms_master_key_id === "string" && r.values.kms_master_key_id ? r.values.kms_master_key_id : (kmsReference(r) ?? null),
+          kmsKeyId: kmsKeyOf(r),
           sqsManagedSse: r.values.sqs_managed_sse_enabled === true,
           fifo: r.values.fifo_queue === true,
         });
@@ -350,7 +350,7 @@ export function readPlan(plan: Record<string, unknown>, file: string, context: P
         infra.queuePolicies.push({ origin: o, resources: [get(r, "queue_url") ?? ""], document: json(get(r, "policy")) });
         break;
       case "aws_sns_topic":
-        infra.topics.push({ origin: o, name: nameOf(r), arn: get(r, "arn") as string, kmsKeyId: typeof r.values.kms_master_key_id === "string" && r.values.kms_master_key_id ? r.values.kms_master_key_id : (kmsReference(r) ?? null), fifo: r.values.fifo_topic === true });
+        infra.topics.push({ origin: o, name: nameOf(r), arn: get(r, "arn") as string, kmsKeyId: kmsKeyOf(r), fifo: r.values.fifo_topic === true });
         break;
       case "aws_sns_topic_policy":
         infra.topicPolicies.push({ origin: o, resources: [get(r, "arn") ?? ""], document: json(get(r, "policy")) });
@@ -431,7 +431,9 @@ export function readPlan(plan: Record<string, unknown>, file: string, context: P
     }
     return undefined;
   }
-  function kmsReference(r: PlannedResource): Text | undefined {
-    return isObject(r.expressions.kms_master_key_id) ? value_(r, "kms_master_key_id") : undefined;
+  /** A queue's or topic's KMS key: as planned, else the reference to a key resource; null for none. */
+  function kmsKeyOf(r: PlannedResource): Text | null {
+    if (typeof r.values.kms_master_key_id === "string" && r.values.kms_master_key_id) return r.values.kms_master_key_id;
+    return (isObject(r.expressions.kms_master_key_id) ? value_(r, "kms_master_key_id") : undefined) ?? null;
   }
 }
