@@ -61,3 +61,22 @@ describe("the command line", () => {
     expect(result.stderr).toBe("");
   });
 });
+
+describe("the bin's two bundles", () => {
+  it("knows every other command, so only `pattern` alone runs from the lean bundle", async () => {
+    const { commandNames } = await import("../../src/cli/program.js");
+    const bin = readFileSync(new URL("../../bin/course-doctor.js", import.meta.url), "utf8");
+    const listed = JSON.parse(/const OTHER_COMMANDS = new Set\((\[[^\]]*\])\)/.exec(bin)![1]!) as string[];
+    expect([...listed].sort()).toEqual(commandNames().filter((name) => name !== "pattern").sort());
+  });
+
+  it("pattern test answers from the lean bundle, and pattern beside another command from the whole CLI", async () => {
+    const lean = await runBin(["pattern", "test", "examples/ingestor-rule-pattern.json", "examples/ingestor-event.json"]);
+    expect(lean.code).toBe(0);
+    expect(lean.stdout).toContain("match");
+    // `input` is not in the lean bundle: named beside `pattern`, the whole CLI must serve it.
+    const whole = await runBin(["input", "--help", "pattern"]);
+    expect(whole.code).toBe(0);
+    expect(whole.stdout).toContain("Usage: course-doctor input");
+  });
+});
